@@ -1,0 +1,137 @@
+"""The `bilan` command line. The only place where exceptions become exit codes and one-line messages.
+
+Exit codes (also in README): 0 success (or skipped by choice), 1 internal error, 2 bad usage,
+3 input not found, 4 unsupported input, 5 corrupt or truncated, 6 encrypted, 7 empty document,
+8 input too large, 9 output not writable, 10 partial result (JSON written), 11 OCR engine or
+language missing, 12 nothing extracted (JSON written, status failed).
+"""
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from extractors import __version__
+from extractors.errors import BilanError
+
+EXIT_PARTIAL = 10
+EXIT_FAILED = 12
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn French government publications (PDF, scans, images, HTML, OCR text dumps) into structured data.",
+)
+
+
+class OcrMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def fail(message: str, code: int) -> None:
+    typer.echo(f"bilan: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def run_guarded(action):
+    """Run a command body: typed errors -> one line + documented code; anything else -> code 1."""
+    try:
+        return action()
+    except typer.Exit:
+        raise
+    except BilanError as e:
+        fail(str(e), e.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    except Exception as e:  # a bug: say so in one line; BILAN_DEBUG=1 shows the traceback
+        if os.environ.get("BILAN_DEBUG"):
+            traceback.print_exc()
+        fail(f"internal error: {type(e).__name__}: {e} (set BILAN_DEBUG=1 for the traceback)", 1)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"bilan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True, help="Print the version."),
+) -> None:
+    pass
+
+
+@app.command()
+def extract(
+    input: Path = typer.Argument(..., help="PDF, image (PNG/JPEG/TIFF), HTML page or text dump."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the JSON here (atomically); stdout if absent."),
+    ocr: OcrMode = typer.Option(OcrMode.auto, "--ocr", help="auto: OCR image-only and untrustworthy pages; always; never."),
+    lang: str = typer.Option("fra+eng", "--lang", help="Tesseract languages."),
+    pages: Optional[str] = typer.Option(None, "--pages", help="Pages to read, e.g. 2-5,8."),
+    password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1, help="OCR processes (one single-threaded Tesseract each)."),
+) -> None:
+    """Read one document and write it as JSON (schemas/json/document.schema.json)."""
+
+    def body():
+        from pydantic import ValidationError
+
+        from extractors.atomic import write_text_atomic
+        from extractors.errors import BadOption
+        from extractors.ingest import file_to_document
+        from extractors.options import IngestOptions
+
+        try:
+            options = IngestOptions(ocr=ocr.value, lang=lang, pages=pages, password=password, workers=workers)
+        except ValidationError as e:
+            raise BadOption(input, e.errors()[0]["msg"]) from e
+        document = file_to_document(input, options)
+        text = document.model_dump_json(indent=1) + "\n"
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_text_atomic(output, text)
+        for error in document.errors:
+            where = f" page {error.page}" if error.page else ""
+            typer.echo(f"bilan: {input}:{where} {error.level} at {error.stage}: {error.message}", err=True)
+        if document.status == "partial":
+            raise typer.Exit(EXIT_PARTIAL)
+        if document.status == "failed":
+            raise typer.Exit(EXIT_FAILED)
+
+    run_guarded(body)
+
+
+@app.command()
+def schema(
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder to write into (default: the package's schemas/json)."),
+    check: bool = typer.Option(False, "--check", help="Exit 1 if the files on disk differ from the models."),
+) -> None:
+    """Export the JSON Schemas of the models passed between stages."""
+
+    def body():
+        from schemas.export import SCHEMA_DIR, render_schemas, write_schemas
+
+        directory = out or SCHEMA_DIR
+        if check:
+            stale = [n for n, t in render_schemas().items() if not (directory / n).exists() or (directory / n).read_text(encoding="utf-8") != t]
+            if stale:
+                fail(f"stale JSON Schemas in {directory}: {', '.join(stale)} (run `bilan schema`)", 1)
+            typer.echo(f"JSON Schemas in {directory} are up to date")
+            return
+        for path in write_schemas(directory):
+            typer.echo(str(path))
+
+    run_guarded(body)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,101 @@
+"""Models passed between the ingestion stages.
+
+Every model is frozen: a stage never edits what the previous stage produced, it builds a new object.
+Coordinates are PDF points (1/72 inch) with the origin at the top-left of the page, the convention
+pdfplumber uses, so boxes from the text layer and from OCR can be compared directly.
+"""
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SourceKind = Literal["pdf", "image", "html", "text"]
+WordOrigin = Literal["text-layer", "ocr", "text"]
+PageOrigin = Literal["text-layer", "ocr", "text", "html", "empty"]
+Status = Literal["success", "partial", "failed", "skipped"]
+BBox = tuple[float, float, float, float]
+"""(x0, top, x1, bottom) in PDF points, origin top-left."""
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(Frozen):
+    path: str
+    sha256: str
+    kind: SourceKind
+    page_count: int = Field(ge=0)
+
+
+class Word(Frozen):
+    text: str
+    bbox: Optional[BBox] = None
+    confidence: Optional[float] = Field(default=None, ge=0, le=100)
+    font: Optional[str] = None
+    bold: Optional[bool] = None
+    origin: WordOrigin
+
+
+class Line(Frozen):
+    text: str
+    bbox: Optional[BBox] = None
+    word_ids: list[int] = Field(default_factory=list, description="indices into Page.words")
+
+
+class Block(Frozen):
+    """Structure kept from inputs that carry it (HTML): headings, paragraphs, list items, tables."""
+
+    kind: Literal["heading", "paragraph", "list_item", "table"]
+    level: Optional[int] = Field(default=None, description="heading level 1-6, list nesting depth from 1")
+    text: str = ""
+    rows: Optional[list[list[str]]] = Field(default=None, description="table cells, header row first")
+    line_ids: list[int] = Field(default_factory=list, description="indices into Page.lines")
+
+
+class PageTriage(Frozen):
+    """Why a PDF page was read from its text layer or sent to OCR."""
+
+    text_chars: int = Field(ge=0, description="characters in the page's text layer")
+    image_coverage: float = Field(ge=0, le=1, description="share of the page covered by images")
+    tokens: int = Field(ge=0, description="word tokens checked for OCR damage")
+    damaged_share: float = Field(ge=0, le=1, description="share of tokens that look like damaged French")
+    decision: Literal["text-layer", "ocr", "empty"]
+    reason: str
+
+
+class Page(Frozen):
+    number: int = Field(ge=1)
+    width: Optional[float] = None
+    height: Optional[float] = None
+    rotation: int = Field(default=0, description="clockwise degrees applied to read the page upright")
+    origin: PageOrigin
+    triage: Optional[PageTriage] = None
+    words: list[Word] = Field(default_factory=list)
+    lines: list[Line] = Field(default_factory=list)
+    blocks: list[Block] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+class StageError(Frozen):
+    """What went wrong (or was worked around) at one stage; `level` warning means no content was lost."""
+
+    stage: str
+    page: Optional[int] = None
+    message: str
+    level: Literal["error", "warning"] = "error"
+
+
+class Document(Frozen):
+    source: Source
+    pages: list[Page] = Field(default_factory=list)
+    status: Status
+    errors: list[StageError] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\f".join(page.text for page in self.pages)
