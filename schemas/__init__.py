@@ -10,8 +10,9 @@ from schemas.document import (
     StageError,
     Word,
 )
+from schemas.repair import Repair, RepairResult
 
 # name -> model; `bilan schema` writes schemas/json/<name>.schema.json for each.
-EXPORTED = {"document": Document}
+EXPORTED = {"document": Document, "repair": Repair}
 
-__all__ = ["BBox", "Block", "Document", "Line", "Page", "PageTriage", "Source", "StageError", "Word", "EXPORTED"]
+__all__ = ["BBox", "Block", "Document", "Line", "Page", "PageTriage", "Source", "StageError", "Word", "Repair", "RepairResult", "EXPORTED"]

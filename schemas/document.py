@@ -36,6 +36,7 @@ class Word(Frozen):
     font: Optional[str] = None
     bold: Optional[bool] = None
     origin: WordOrigin
+    original: Optional[str] = Field(default=None, description="the text before OCR-damage repair, when repaired")
 
 
 class Line(Frozen):
@@ -95,7 +96,13 @@ class Document(Frozen):
     pages: list[Page] = Field(default_factory=list)
     status: Status
     errors: list[StageError] = Field(default_factory=list)
+    repairs: list["Repair"] = Field(default_factory=list, description="OCR-damage repairs applied to the pages")
 
     @property
     def text(self) -> str:
         return "\f".join(page.text for page in self.pages)
+
+
+from schemas.repair import Repair  # noqa: E402  (repair.py imports Frozen from this module)
+
+Document.model_rebuild()
