@@ -10,9 +10,24 @@ from schemas.document import (
     StageError,
     Word,
 )
+from schemas.records import (
+    Action,
+    Announcement,
+    Count,
+    Indicator,
+    Measure,
+    ProgressPart,
+    Provenance,
+    Recommendation,
+    Records,
+    StatRow,
+    StatTable,
+)
 from schemas.repair import Repair, RepairResult
 
 # name -> model; `bilan schema` writes schemas/json/<name>.schema.json for each.
-EXPORTED = {"document": Document, "repair": Repair}
+EXPORTED = {"document": Document, "repair": Repair, "records": Records}
 
-__all__ = ["BBox", "Block", "Document", "Line", "Page", "PageTriage", "Source", "StageError", "Word", "Repair", "RepairResult", "EXPORTED"]
+__all__ = ["BBox", "Block", "Document", "Line", "Page", "PageTriage", "Source", "StageError", "Word", "Repair", "RepairResult", "EXPORTED",
+           "Action", "Announcement", "Count", "Indicator", "Measure", "ProgressPart", "Provenance",
+           "Recommendation", "Records", "StatRow", "StatTable"]

@@ -97,12 +97,15 @@ class Document(Frozen):
     status: Status
     errors: list[StageError] = Field(default_factory=list)
     repairs: list["Repair"] = Field(default_factory=list, description="OCR-damage repairs applied to the pages")
+    records: "Records" = Field(default_factory=lambda: Records(), description="measures, recommendations, ... found")
 
     @property
     def text(self) -> str:
         return "\f".join(page.text for page in self.pages)
 
 
-from schemas.repair import Repair  # noqa: E402  (repair.py imports Frozen from this module)
+# These modules import Frozen/BBox from this one, hence the late imports.
+from schemas.records import Records  # noqa: E402
+from schemas.repair import Repair  # noqa: E402
 
 Document.model_rebuild()
