@@ -8,6 +8,13 @@ from pathlib import Path
 from extractors.errors import OutputError
 
 
+def _default_mode() -> int:
+    # mkstemp creates 0600 files; outputs should get the mode a plain open() would give them.
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_text_atomic(path: str | Path, text: str) -> Path:
     path = Path(path)
     try:
@@ -20,6 +27,7 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
