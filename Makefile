@@ -4,9 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages: Tesseract with French (+ English, orientation detection), poppler for pdftoppm,
-# fonts used by the corpus generator, qpdf to make the encrypted test PDF.
+# the French hunspell dictionary behind OCR-damage repair's lexicon, fonts used by the corpus generator.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng tesseract-ocr-osd poppler-utils \
-                fonts-dejavu-core qpdf
+                hunspell-fr fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system-packages demo test corpus schema clean
@@ -26,6 +26,7 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m extractors.lexicon  # build the cached French lexicon index once (a few seconds)
 	touch $@
 
 # The main job on the bundled corpus: every corpus document to out/<name>.json.

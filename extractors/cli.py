@@ -78,6 +78,7 @@ def extract(
     pages: Optional[str] = typer.Option(None, "--pages", help="Pages to read, e.g. 2-5,8."),
     password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1, help="OCR processes (one single-threaded Tesseract each)."),
+    no_repair: bool = typer.Option(False, "--no-repair", help="Keep OCR'd and text-dump pages exactly as read (no OCR-damage repair)."),
 ) -> None:
     """Read one document and write it as JSON (schemas/json/document.schema.json)."""
 
@@ -90,7 +91,8 @@ def extract(
         from extractors.options import IngestOptions
 
         try:
-            options = IngestOptions(ocr=ocr.value, lang=lang, pages=pages, password=password, workers=workers)
+            options = IngestOptions(ocr=ocr.value, lang=lang, pages=pages, password=password, workers=workers,
+                                    repair=not no_repair)
         except ValidationError as e:
             raise BadOption(input, e.errors()[0]["msg"]) from e
         document = file_to_document(input, options)
@@ -106,6 +108,48 @@ def extract(
             raise typer.Exit(EXIT_PARTIAL)
         if document.status == "failed":
             raise typer.Exit(EXIT_FAILED)
+
+    run_guarded(body)
+
+
+@app.command()
+def repair(
+    input: str = typer.Argument(..., help="Text file (UTF-8, or cp1252 said on stderr), or - for standard input."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the repaired text here (atomically); stdout if absent."),
+    explain: Optional[Path] = typer.Option(None, "--explain", help="Write every change as JSON lines: line, column, before, after, rule, score."),
+) -> None:
+    """Repair OCR damage in French text; every line break is kept except where a hyphenated word is joined."""
+
+    def body():
+        from extractors.atomic import write_text_atomic
+        from extractors.errors import CorruptInput, EmptyDocument, InputNotFound
+        from extractors.repair import repair_text
+        from extractors.text_input import decode_text
+
+        if input == "-":
+            name, data = Path("<stdin>"), sys.stdin.buffer.read()
+        else:
+            name = Path(input)
+            if not name.is_file():
+                raise InputNotFound(name, "no such file")
+            try:
+                data = name.read_bytes()
+            except OSError as e:
+                raise CorruptInput(name, f"cannot read: {e.strerror or e}") from e
+        text, warnings = decode_text(name, data)
+        for warning in warnings:
+            typer.echo(f"bilan: {name}: warning: {warning.message}", err=True)
+        if not text.strip():
+            raise EmptyDocument(name, "empty input: nothing to repair")
+        result = repair_text(text)
+        for note in result.notes:
+            typer.echo(f"bilan: {name}: {note}", err=True)
+        if explain is not None:
+            write_text_atomic(explain, "".join(r.model_dump_json() + "\n" for r in result.repairs))
+        if output is None:
+            sys.stdout.write(result.text)
+        else:
+            write_text_atomic(output, result.text)
 
     run_guarded(body)
 

@@ -61,3 +61,11 @@ class OCRUnavailable(BilanError):
 
 class BadOption(BilanError):
     exit_code = 2
+
+
+class LexiconUnavailable(BilanError):
+    """The French lexicon that OCR-damage repair needs cannot be built: the Debian package
+    hunspell-fr (/usr/share/hunspell/fr.dic, fr.aff) or the Python package wordfreq is missing.
+    Exit code 13."""
+
+    exit_code = 13

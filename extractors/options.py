@@ -23,6 +23,7 @@ class IngestOptions(BaseModel):
     dpi: int = Field(default=300, ge=72, le=600)
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     max_pixels: int = DEFAULT_MAX_PIXELS
+    repair: bool = Field(default=True, description="repair OCR damage on OCR'd, text-dump and untrustworthy pages")
 
     @field_validator("lang")
     @classmethod

@@ -6,7 +6,7 @@ from tests.conftest import seed
 def test_seed_000_dump_keeps_every_line_as_is():
     path = seed("000")
     raw = path.read_text(encoding="utf-8")
-    document = file_to_document(path)
+    document = file_to_document(path, IngestOptions(repair=False))
     assert document.status == "success"
     assert document.source.kind == "text"
     assert len(document.pages) == 1 and document.pages[0].origin == "text"
@@ -14,6 +14,18 @@ def test_seed_000_dump_keeps_every_line_as_is():
     assert document.pages[0].text == raw.rstrip("\n")
     assert any(w.text == "ministére" for w in document.pages[0].words)
     assert all(w.bbox is None and w.origin == "text" for w in document.pages[0].words)
+    assert document.repairs == []
+
+
+def test_legacy_dump_is_repaired_with_originals_kept():
+    document = file_to_document(seed("000"))
+    words = document.pages[0].words
+    repaired = [w for w in words if w.original is not None]
+    assert ("ministère", "ministére") in {(w.text, w.original) for w in repaired}
+    assert len(document.repairs) >= len(repaired) > 100
+    # every repaired word is explained by a change at its page
+    assert {r.page for r in document.repairs} == {1}
+    assert not any(w.original == w.text for w in repaired)
 
 
 def test_form_feeds_split_pages_and_pages_option_selects(tmp_path):
