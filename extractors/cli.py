@@ -3,7 +3,8 @@
 Exit codes (also in README): 0 success (or skipped by choice), 1 internal error, 2 bad usage,
 3 input not found, 4 unsupported input, 5 corrupt or truncated, 6 encrypted, 7 empty document,
 8 input too large, 9 output not writable, 10 partial result (JSON written), 11 OCR engine or
-language missing, 12 nothing extracted (JSON written, status failed).
+language missing, 12 nothing extracted (JSON written, status failed), 13 French lexicon
+unavailable (hunspell-fr or wordfreq missing).
 """
 from __future__ import annotations
 
