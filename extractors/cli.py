@@ -155,6 +155,135 @@ def repair(
     run_guarded(body)
 
 
+class Executor(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+@app.command()
+def batch(
+    input_dir: Path = typer.Argument(..., help="Folder of publications (sub-folders too)."),
+    out: Path = typer.Option(..., "-o", "--out", help="Output folder: documents/, bilan.duckdb, parquet/, measures.csv."),
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1, help="Worker processes (one single-threaded Tesseract each)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run (documents already done are reused)."),
+    ocr: OcrMode = typer.Option(OcrMode.auto, "--ocr", help="auto: OCR image-only and untrustworthy pages; always; never."),
+    lang: str = typer.Option("fra+eng", "--lang", help="Tesseract languages."),
+    executor: Executor = typer.Option(Executor.local, "--executor", help="local process pool, or a Dask cluster."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786."),
+    abort_on_error: bool = typer.Option(False, "--abort-on-error", help="Stop at the first failed document."),
+    no_repair: bool = typer.Option(False, "--no-repair", help="No OCR-damage repair."),
+) -> None:
+    """Extract every document of a folder, resumably, into per-document JSON and a DuckDB/Parquet dataset.
+
+    Exit code 0 when every document succeeded or was skipped, 10 when some are partial, 12 when some failed.
+    """
+
+    def body():
+        from extractors.batch import run_batch
+        from extractors.errors import BadOption
+        from extractors.options import IngestOptions
+
+        if executor == Executor.dask and not scheduler:
+            raise BadOption(None, "--executor dask needs --scheduler tcp://HOST:PORT")
+        options = IngestOptions(ocr=ocr.value, lang=lang, repair=not no_repair)
+        if (out / "documents").exists() and not resume:
+            typer.echo(f"bilan: {out} holds an earlier run; unchanged documents are reused (pass --resume to say so)", err=True)
+        progress = BatchProgress()
+        with progress:
+            summary = run_batch(input_dir, out, options, workers=workers, executor=executor.value, scheduler=scheduler,
+                                abort_on_error=abort_on_error, on_progress=progress.update, on_start=progress.start)
+        typer.echo(summary.line())
+        for outcome in summary.outcomes:
+            if outcome.status == "failed":
+                typer.echo(f"  failed: {outcome.doc_id}: {outcome.reason}")
+        typer.echo(f"dataset: {out / 'bilan.duckdb'} (query it with: bilan query {out} \"SELECT ...\")")
+        if summary.count("failed"):
+            raise typer.Exit(EXIT_FAILED)
+        if summary.count("partial"):
+            raise typer.Exit(EXIT_PARTIAL)
+
+    run_guarded(body)
+
+
+class BatchProgress:
+    """A live bar (documents, pages, pages/s, time left) on a terminal; plain lines otherwise."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+        self.pages = 0
+        self.pages_worked = 0
+        self.started = 0.0
+        self.progress = None
+
+    def __enter__(self):
+        import time
+
+        self.started = time.perf_counter()
+        if self.live:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.progress = Progress(TextColumn("documents"), BarColumn(), MofNCompleteColumn(),
+                                     TextColumn("{task.fields[pages]} pages, {task.fields[rate]:.1f} pages/s"),
+                                     TimeRemainingColumn(), transient=True)
+            self.progress.__enter__()
+            self.task = self.progress.add_task("batch", total=None, pages=0, rate=0.0)
+        return self
+
+    def __exit__(self, *exc):
+        if self.progress is not None:
+            self.progress.__exit__(*exc)
+
+    def start(self, total: int, cached: int) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, total=total)
+        else:
+            typer.echo(f"bilan: {total} documents, {cached} already done", err=True)
+
+    def update(self, outcome, done: int, total: int) -> None:
+        import time
+
+        self.pages += outcome.pages
+        if not outcome.cached:  # the rate is of work done now, not of documents found done
+            self.pages_worked += outcome.pages
+        rate = self.pages_worked / max(time.perf_counter() - self.started, 1e-9)
+        if self.progress is not None:
+            self.progress.update(self.task, completed=done, pages=self.pages, rate=rate)
+        else:
+            note = " (cached)" if outcome.cached else ""
+            typer.echo(f"bilan: [{done}/{total}] {outcome.doc_id}: {outcome.status}, {outcome.pages} pages{note}; "
+                       f"{self.pages} pages, {rate:.1f} pages/s", err=True)
+
+
+@app.command()
+def query(
+    out: Path = typer.Argument(..., help="Output folder of `bilan batch`."),
+    sql: str = typer.Argument(..., help='SQL on the tables documents, pages, measures, indicators, actions, repairs, errors.'),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV instead of a table."),
+) -> None:
+    """Run SQL on the DuckDB dataset of a batch."""
+
+    def body():
+        import csv
+
+        from extractors.dataset import query as run_query
+
+        columns, rows = run_query(out, sql)
+        if as_csv or not sys.stdout.isatty():
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows(rows)
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        Console().print(table)
+
+    run_guarded(body)
+
+
 @app.command()
 def schema(
     out: Optional[Path] = typer.Option(None, "--out", help="Folder to write into (default: the package's schemas/json)."),

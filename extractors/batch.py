@@ -1,0 +1,254 @@
+"""`bilan batch`: a folder of publications -> one JSON per document + a dataset, resumably.
+
+Why it is shaped this way:
+* Every output file is written atomically, and each document's JSON is also stored in a
+  content-addressed cache (`OUT/.cache/<file sha256>-<settings key>.json`). A rerun, or a run
+  resumed after `kill -9`, reuses every document already done and redoes only the rest.
+* The dataset (DuckDB, Parquet, CSV) is rebuilt at the end from the per-document JSON, sorted by
+  document id (its path relative to the input folder), so it never depends on completion order:
+  a resumed run ends with the same dataset as an uninterrupted one, without duplicates.
+* Work is scheduled one document per task on a process pool (or a Dask cluster), largest files
+  first so that the last big scan does not run alone at the end; each task OCRs its pages with one
+  single-threaded Tesseract, so N workers keep N cores busy. Workers are recycled every few
+  documents so that memory stays flat over long batches.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+from extractors import __version__
+from extractors.atomic import write_text_atomic
+from extractors.errors import BilanError, OCRUnavailable, OutputError, UnsupportedInput
+from extractors.options import IngestOptions
+from schemas import Document, Source, StageError
+
+CACHE_DIR = ".cache"
+DOCUMENTS_DIR = "documents"
+# Errors that say something about this machine, not about the file: never cached.
+TRANSIENT = (OCRUnavailable, OutputError)
+RECYCLE_WORKERS_AFTER = 20  # documents per worker process before it is replaced
+
+
+@dataclass(frozen=True)
+class Task:
+    doc_id: str  # path relative to the input folder, '/'-separated
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass
+class Outcome:
+    doc_id: str
+    status: str
+    pages: int
+    reason: str = ""  # one line, for failed and skipped documents
+    cached: bool = False
+
+
+@dataclass
+class Summary:
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    aborted: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def pages(self) -> int:
+        return sum(o.pages for o in self.outcomes)
+
+    def line(self) -> str:
+        return (
+            f"{len(self.outcomes)} documents ({self.pages} pages) in {self.seconds:.1f} s: "
+            f"{self.count('success')} ok, {self.count('partial')} partial, {self.count('failed')} failed, "
+            f"{self.count('skipped')} skipped" + (" (aborted on error)" if self.aborted else "")
+        )
+
+
+def settings_key(options: IngestOptions) -> str:
+    """What, besides the file's bytes, decides the output: a change re-extracts every document."""
+    relevant = {"version": __version__, "ocr": options.ocr, "lang": options.lang, "dpi": options.dpi,
+                "repair": options.repair, "max_pixels": options.max_pixels}
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def discover(input_dir: Path, out_dir: Path) -> list[Path]:
+    """Every file below input_dir (sub-folders too), hidden ones and the output folder excluded."""
+    out_dir = out_dir.resolve()
+    found = []
+    for root, dirs, files in os.walk(input_dir):
+        root_path = Path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (root_path / d).resolve() != out_dir)
+        found.extend(root_path / f for f in sorted(files) if not f.startswith("."))
+    return found
+
+
+def make_tasks(files: list[Path], input_dir: Path) -> list[Task]:
+    from extractors.source import sha256_of
+
+    tasks = []
+    for path in files:
+        tasks.append(Task(doc_id=path.relative_to(input_dir).as_posix(), path=str(path),
+                          sha256=sha256_of(path), size=path.stat().st_size))
+    return tasks
+
+
+def document_json_path(out_dir: Path, doc_id: str) -> Path:
+    return out_dir / DOCUMENTS_DIR / f"{doc_id}.json"
+
+
+def cache_path(out_dir: Path, task: Task, key: str) -> Path:
+    return out_dir / CACHE_DIR / f"{task.sha256}-{key}.json"
+
+
+def failed_document(task: Task, status: str, stage: str, message: str) -> Document:
+    kind = Path(task.path).suffix.lower().lstrip(".")
+    kind = kind if kind in ("pdf", "html", "text") else ("image" if kind in ("png", "jpg", "jpeg", "tif", "tiff") else "text")
+    source = Source(path=task.path, sha256=task.sha256, kind=kind, page_count=0)
+    return Document(source=source, status=status, errors=[StageError(stage=stage, message=message)])
+
+
+def extract_one(task: Task, options_json: str) -> tuple[str, bool]:
+    """Runs in a worker (process or Dask). Returns (Document JSON, cacheable). Never raises."""
+    from extractors.ingest import file_to_document
+
+    options = IngestOptions.model_validate_json(options_json)
+    try:
+        document = file_to_document(task.path, options)
+        return document.model_dump_json(), True
+    except UnsupportedInput as e:
+        return failed_document(task, "skipped", "ingest", e.problem).model_dump_json(), True
+    except BilanError as e:
+        return failed_document(task, "failed", "ingest", e.problem).model_dump_json(), not isinstance(e, TRANSIENT)
+    except Exception as e:  # a bug must not stop the batch; it is reported and not cached
+        return failed_document(task, "failed", "internal", f"{type(e).__name__}: {e}").model_dump_json(), False
+
+
+def outcome_of(task: Task, document: Document, cached: bool) -> Outcome:
+    reason = next((e.message for e in document.errors if e.level == "error"), "")
+    return Outcome(task.doc_id, document.status, len(document.pages), reason, cached)
+
+
+def store(out_dir: Path, task: Task, key: str, document_json: str, cacheable: bool) -> Document:
+    document = Document.model_validate_json(document_json)
+    if document.source.path != task.path:  # same bytes met under another name
+        document = document.model_copy(update={"source": document.source.model_copy(update={"path": task.path})})
+    text = document.model_dump_json(indent=1) + "\n"
+    write_text_atomic(document_json_path(out_dir, task.doc_id), text)
+    if cacheable:
+        write_text_atomic(cache_path(out_dir, task, key), text)
+    return document
+
+
+def from_cache(out_dir: Path, task: Task, key: str) -> Optional[Document]:
+    path = cache_path(out_dir, task, key)
+    if not path.exists():
+        return None
+    try:
+        return store(out_dir, task, key, path.read_text(encoding="utf-8"), cacheable=False)
+    except ValueError:  # unreadable cache entry: extract again
+        path.unlink(missing_ok=True)
+        return None
+
+
+def run_local(todo: list[Task], options_json: str, workers: int) -> Iterator[tuple[Task, str, bool]]:
+    if workers == 1 or len(todo) == 1:
+        for task in todo:
+            yield (task, *extract_one(task, options_json))
+        return
+    # spawn: recycling workers (max_tasks_per_child) is not allowed with fork, and spawned
+    # workers do not inherit the parent's open PDFs or thread state.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=RECYCLE_WORKERS_AFTER) as pool:
+        pending = {pool.submit(extract_one, task, options_json): task for task in todo}
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = pending.pop(future)
+                    yield (task, *future.result())
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def run_dask(todo: list[Task], options_json: str, scheduler: str) -> Iterator[tuple[Task, str, bool]]:
+    from distributed import Client, as_completed
+
+    with Client(scheduler, timeout="30s") as client:
+        futures = {client.submit(extract_one, task, options_json, key=f"bilan-{task.sha256[:12]}-{i}", pure=False): task
+                   for i, task in enumerate(todo)}
+        try:
+            for future in as_completed(futures):
+                yield (futures[future], *future.result())
+        finally:
+            client.cancel(list(futures))
+
+
+def run_batch(
+    input_dir: Path,
+    out_dir: Path,
+    options: IngestOptions,
+    workers: int = 1,
+    executor: str = "local",
+    scheduler: Optional[str] = None,
+    abort_on_error: bool = False,
+    on_progress: Callable[[Outcome, int, int], None] = lambda outcome, done, total: None,
+    on_start: Callable[[int, int], None] = lambda total, cached: None,
+) -> Summary:
+    """Extract every document below input_dir into out_dir; return the per-document outcomes."""
+    from extractors.dataset import write_dataset
+
+    started = time.perf_counter()
+    if not input_dir.is_dir():
+        raise UnsupportedInput(input_dir, "not a folder")
+    try:
+        (out_dir / CACHE_DIR).mkdir(parents=True, exist_ok=True)
+        probe = out_dir / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as e:
+        raise OutputError(out_dir, f"output folder not writable: {e.strerror or e}") from e
+    key = settings_key(options)
+    # Inside a worker, OCR runs inline: parallelism comes from the documents.
+    options_json = options.model_copy(update={"workers": 1}).model_dump_json()
+    tasks = make_tasks(discover(input_dir, out_dir), input_dir)
+    summary = Summary()
+    documents: dict[str, Document] = {}
+    todo = []
+    for task in tasks:
+        cached = from_cache(out_dir, task, key)
+        if cached is None:
+            todo.append(task)
+        else:
+            documents[task.doc_id] = cached
+    on_start(len(tasks), len(documents))
+    for task in tasks:
+        if task.doc_id in documents:
+            summary.outcomes.append(outcome_of(task, documents[task.doc_id], cached=True))
+            on_progress(summary.outcomes[-1], len(summary.outcomes), len(tasks))
+    todo.sort(key=lambda t: (-t.size, t.doc_id))  # largest first: a shorter tail on the last worker
+    results = run_dask(todo, options_json, scheduler) if executor == "dask" else run_local(todo, options_json, workers)
+    for task, document_json, cacheable in results:
+        document = store(out_dir, task, key, document_json, cacheable)
+        documents[task.doc_id] = document
+        summary.outcomes.append(outcome_of(task, document, cached=False))
+        on_progress(summary.outcomes[-1], len(summary.outcomes), len(tasks))
+        if abort_on_error and document.status == "failed":
+            summary.aborted = True
+            results.close()
+            break
+    write_dataset(documents.items(), out_dir)
+    summary.outcomes.sort(key=lambda o: o.doc_id)
+    summary.seconds = time.perf_counter() - started
+    return summary

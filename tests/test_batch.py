@@ -1,0 +1,107 @@
+"""bilan batch: per-document status, resume after kill -9, identical datasets across executors."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+import duckdb
+import pytest
+
+from extractors.batch import run_batch
+from extractors.options import IngestOptions
+from tests.conftest import BILAN, CORPUS, ROOT, run_bilan
+
+TABLES = ["documents", "pages", "measures", "indicators", "actions", "repairs", "errors"]
+
+
+@pytest.fixture()
+def publications(tmp_path):
+    """A small publications folder: text dumps, HTML, born-digital PDFs in a sub-folder, bad files."""
+    folder = tmp_path / "publications"
+    (folder / "plans").mkdir(parents=True)
+    for name in ("000_26e5804148e3a3ac.txt", "003_ff4d22469fb54aa4.txt"):
+        shutil.copy(CORPUS / "seeds" / name, folder / name)
+    shutil.copy(CORPUS / "001_page.html", folder / "001_page.html")
+    shutil.copy(CORPUS / "001_plan.pdf", folder / "plans" / "001_plan.pdf")
+    shutil.copy(CORPUS / "003_communiques.pdf", folder / "plans" / "003_communiques.pdf")
+    shutil.copy(CORPUS / "bad" / "truncated.pdf", folder / "plans" / "truncated.pdf")
+    shutil.copy(CORPUS / "bad" / "not_a_pdf.pdf", folder / "not_a_pdf.pdf")
+    return folder
+
+
+def dataset(out):
+    with duckdb.connect(str(out / "bilan.duckdb"), read_only=True) as con:
+        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in TABLES}
+
+
+def test_batch_statuses_outputs_and_summary(publications, tmp_path):
+    out = tmp_path / "out"
+    result = run_bilan("batch", publications, "-o", out, "--ocr", "never", "--workers", "2")
+    assert result.returncode == 12, result.stderr  # one document failed
+    assert "7 documents (" in result.stdout
+    summary = result.stdout.splitlines()[0]
+    assert summary.endswith("5 ok, 0 partial, 1 failed, 1 skipped"), summary
+    assert "failed: plans/truncated.pdf: truncated or corrupt" in result.stdout
+    columns = ["doc_id", "path", "sha256", "kind", "page_count", "pages_read", "status"]
+    statuses = {row[0]: row[columns.index("status")] for row in dataset(out)["documents"]}
+    assert statuses["not_a_pdf.pdf"] == "skipped" and statuses["plans/truncated.pdf"] == "failed"
+    assert (out / "documents" / "plans" / "001_plan.pdf.json").exists()
+    assert json.loads((out / "documents" / "001_page.html.json").read_text())["source"]["kind"] == "html"
+    assert (out / "parquet" / "measures.parquet").exists() and (out / "measures.csv").exists()
+    query = run_bilan("query", out, "SELECT count(*) FROM pages WHERE origin = 'text-layer'")
+    assert query.returncode == 0 and query.stdout.splitlines()[1] == "11"  # 4 + 7 born-digital pages
+
+
+def test_rerun_skips_unchanged_inputs(publications, tmp_path):
+    out = tmp_path / "out"
+    options = IngestOptions(ocr="never")
+    first = run_batch(publications, out, options, workers=1)
+    assert not any(o.cached for o in first.outcomes)
+    second = run_batch(publications, out, options, workers=1)
+    # the failed document is cached too (the file is bad, not the machine)
+    assert all(o.cached for o in second.outcomes)
+    (publications / "003_ff4d22469fb54aa4.txt").write_text("Un communiqué modifié.", encoding="utf-8")
+    third = run_batch(publications, out, options, workers=1)
+    assert [o.doc_id for o in third.outcomes if not o.cached] == ["003_ff4d22469fb54aa4.txt"]
+
+
+def test_killed_batch_resumes_to_the_same_dataset(publications, tmp_path):
+    reference = tmp_path / "reference"
+    run_batch(publications, reference, IngestOptions(ocr="never"), workers=1)
+    out = tmp_path / "killed"
+    process = subprocess.Popen([str(BILAN), "batch", str(publications), "-o", str(out), "--ocr", "never", "--workers", "1"],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((out / "documents").rglob("*.json"))) < 2:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    done_before = len(list((out / "documents").rglob("*.json")))
+    assert 2 <= done_before < 7, "the kill should land mid-run"
+    assert not (out / "bilan.duckdb").exists()
+    resumed = run_bilan("batch", publications, "-o", out, "--ocr", "never", "--resume", "--workers", "1")
+    assert resumed.returncode == 12
+    assert dataset(out) == dataset(reference)
+    assert len(list((out / "documents").rglob("*.json"))) == 7
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_dask_local_cluster_gives_the_local_dataset(publications, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    local = tmp_path / "local"
+    run_batch(publications, local, IngestOptions(ocr="never"), workers=2)
+    with distributed.LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        on_dask = tmp_path / "dask"
+        summary = run_batch(publications, on_dask, IngestOptions(ocr="never"), executor="dask", scheduler=cluster.scheduler_address)
+    assert summary.count("failed") == 1
+    assert dataset(on_dask) == dataset(local)
+
+
+def test_unwritable_output_folder(publications, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run_bilan("batch", publications, "-o", blocker / "out")
+    assert result.returncode == 9 and "not writable" in result.stderr and "Traceback" not in result.stderr
