@@ -4,7 +4,7 @@ Exit codes (also in README): 0 success (or skipped by choice), 1 internal error,
 3 input not found, 4 unsupported input, 5 corrupt or truncated, 6 encrypted, 7 empty document,
 8 input too large, 9 output not writable, 10 partial result (JSON written), 11 OCR engine or
 language missing, 12 nothing extracted (JSON written, status failed), 13 French lexicon
-unavailable (hunspell-fr or wordfreq missing).
+unavailable (hunspell-fr or wordfreq missing), 14 validation below --min-f1.
 """
 from __future__ import annotations
 
@@ -282,6 +282,70 @@ def query(
         Console().print(table)
 
     run_guarded(body)
+
+
+EXIT_BELOW_THRESHOLD = 14
+
+
+@app.command()
+def validate(
+    output: Path = typer.Argument(..., help="`bilan extract` JSON (or bare records) to check."),
+    golden: Path = typer.Option(..., "--golden", help="Hand-verified golden file (golden/<name>.json)."),
+    min_f1: float = typer.Option(0.95, "--min-f1", min=0, max=1, help="Exit 14 when the overall field F1 is below this."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    show: int = typer.Option(20, "--show", help="How many differing fields to print side by side."),
+) -> None:
+    """Score extracted records against a golden file, field by field."""
+
+    def body():
+        import json
+
+        from extractors.errors import CorruptInput, InputNotFound
+        from extractors.validate import compare_records, records_of
+
+        def load(path: Path) -> dict:
+            if not path.is_file():
+                raise InputNotFound(path, "no such file")
+            try:
+                return json.loads(path.read_text(encoding="utf-8"))
+            except (ValueError, UnicodeDecodeError) as e:
+                raise CorruptInput(path, f"not JSON: {e}") from e
+
+        report = compare_records(records_of(load(golden)), records_of(load(output)))
+        total = report.total
+        if as_json:
+            payload = {"f1": total.f1, "precision": total.precision, "recall": total.recall,
+                       "records": {k: dict(zip(("gold", "predicted", "paired"), v)) for k, v in report.records.items()},
+                       "fields": {n: {"f1": c.f1, "precision": c.precision, "recall": c.recall, "gold": c.gold,
+                                      "predicted": c.pred, "matched": c.tp} for n, c in sorted(report.fields.items())}}
+            typer.echo(json.dumps(payload, indent=1, ensure_ascii=False))
+        else:
+            print_report(report, show)
+        verdict = "ok" if total.f1 >= min_f1 else f"below --min-f1 {min_f1}"
+        typer.echo(f"{output}: field F1 {total.f1:.3f} (P {total.precision:.3f}, R {total.recall:.3f}) against {golden}: {verdict}",
+                   err=as_json)
+        if total.f1 < min_f1:
+            raise typer.Exit(EXIT_BELOW_THRESHOLD)
+
+    run_guarded(body)
+
+
+def print_report(report, show: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=max(Console().width, 120))
+    for kind, (gold, predicted, paired) in report.records.items():
+        console.print(f"{kind}: {gold} in golden, {predicted} extracted, {paired} paired")
+    table = Table("field", "golden", "extracted", "matched", "P", "R", "F1")
+    for name, c in sorted(report.fields.items()):
+        table.add_row(name, str(c.gold), str(c.pred), str(c.tp), f"{c.precision:.2f}", f"{c.recall:.2f}", f"{c.f1:.2f}")
+    console.print(table)
+    if report.differences and show:
+        diff = Table("record", "field", "golden", "extracted", title=f"differences ({min(show, len(report.differences))} of {len(report.differences)})")
+        for d in report.differences[:show]:
+            diff.add_row(d.key, d.field, str(d.gold)[:200], str(d.pred)[:200])
+        console.print(diff)
 
 
 @app.command()
