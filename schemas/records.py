@@ -23,7 +23,7 @@ class Indicator(Frozen):
 
 
 class ProgressPart(Frozen):
-    percent: Optional[float] = Field(default=None, ge=0, le=100)
+    percent: Optional[float] = Field(default=None, ge=0, description="as printed; may exceed 100")
     label: Optional[str] = None
     status: Optional[str] = None
 
@@ -46,7 +46,7 @@ class Measure(Frozen):
     indicators: list[Indicator] = Field(default_factory=list)
     deadline: Optional[str] = Field(default=None, description="for tables with a single deadline column")
     resources: Optional[str] = None
-    progress_percent: Optional[float] = Field(default=None, ge=0, le=100)
+    progress_percent: Optional[float] = Field(default=None, ge=0, description="as printed; above 100 when a target is exceeded")
     progress: list[ProgressPart] = Field(default_factory=list, description="when a measure reports several parts")
     status_text: Optional[str] = None
     actions: list[Action] = Field(default_factory=list)
