@@ -14,6 +14,7 @@ Why it is shaped this way:
 """
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import multiprocessing
@@ -22,7 +23,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterator, Optional, Sequence
 
 from extractors import __version__
 from extractors.atomic import write_text_atomic
@@ -59,6 +60,7 @@ class Summary:
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
     aborted: bool = False
+    ignored: list[str] = field(default_factory=list)  # files that are not publications
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -82,15 +84,32 @@ def settings_key(options: IngestOptions) -> str:
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def discover(input_dir: Path, out_dir: Path) -> list[Path]:
-    """Every file below input_dir (sub-folders too), hidden ones and the output folder excluded."""
+# What a publications folder holds; other files (scripts, spreadsheets of notes, manifests) are
+# counted as ignored, not read. Files without a suffix are read, and their bytes decide.
+PUBLICATION_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".html", ".htm", ".xhtml", ".txt", ""}
+
+
+@dataclass
+class Discovery:
+    files: list[Path]
+    ignored: list[Path]
+
+
+def discover(input_dir: Path, out_dir: Path, exclude: Sequence[str] = ()) -> Discovery:
+    """Publications below input_dir (sub-folders too); hidden files, the output folder and paths
+    matching an --exclude glob (relative to input_dir, e.g. 'bad/*') are left out."""
     out_dir = out_dir.resolve()
-    found = []
+    found, ignored = [], []
     for root, dirs, files in os.walk(input_dir):
         root_path = Path(root)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (root_path / d).resolve() != out_dir)
-        found.extend(root_path / f for f in sorted(files) if not f.startswith("."))
-    return found
+        for name in sorted(files):
+            path = root_path / name
+            relative = path.relative_to(input_dir).as_posix()
+            if name.startswith(".") or any(fnmatch.fnmatch(relative, pattern) for pattern in exclude):
+                continue
+            (found if path.suffix.lower() in PUBLICATION_SUFFIXES else ignored).append(path)
+    return Discovery(found, ignored)
 
 
 def make_tasks(files: list[Path], input_dir: Path) -> list[Task]:
@@ -203,6 +222,7 @@ def run_batch(
     executor: str = "local",
     scheduler: Optional[str] = None,
     abort_on_error: bool = False,
+    exclude: Sequence[str] = (),
     on_progress: Callable[[Outcome, int, int], None] = lambda outcome, done, total: None,
     on_start: Callable[[int, int], None] = lambda total, cached: None,
 ) -> Summary:
@@ -222,8 +242,9 @@ def run_batch(
     key = settings_key(options)
     # Inside a worker, OCR runs inline: parallelism comes from the documents.
     options_json = options.model_copy(update={"workers": 1}).model_dump_json()
-    tasks = make_tasks(discover(input_dir, out_dir), input_dir)
-    summary = Summary()
+    found = discover(input_dir, out_dir, exclude)
+    tasks = make_tasks(found.files, input_dir)
+    summary = Summary(ignored=[p.relative_to(input_dir).as_posix() for p in found.ignored])
     documents: dict[str, Document] = {}
     todo = []
     for task in tasks:

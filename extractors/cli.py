@@ -172,6 +172,7 @@ def batch(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786."),
     abort_on_error: bool = typer.Option(False, "--abort-on-error", help="Stop at the first failed document."),
     no_repair: bool = typer.Option(False, "--no-repair", help="No OCR-damage repair."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Glob of paths to leave out, relative to the folder (repeatable), e.g. 'drafts/*'."),
 ) -> None:
     """Extract every document of a folder, resumably, into per-document JSON and a DuckDB/Parquet dataset.
 
@@ -191,8 +192,12 @@ def batch(
         progress = BatchProgress()
         with progress:
             summary = run_batch(input_dir, out, options, workers=workers, executor=executor.value, scheduler=scheduler,
-                                abort_on_error=abort_on_error, on_progress=progress.update, on_start=progress.start)
+                                abort_on_error=abort_on_error, exclude=exclude, on_progress=progress.update,
+                                on_start=progress.start)
         typer.echo(summary.line())
+        if summary.ignored:
+            suffixes = sorted({Path(p).suffix for p in summary.ignored})
+            typer.echo(f"  ignored {len(summary.ignored)} files that are not publications ({', '.join(suffixes)})")
         for outcome in summary.outcomes:
             if outcome.status == "failed":
                 typer.echo(f"  failed: {outcome.doc_id}: {outcome.reason}")

@@ -76,6 +76,7 @@ class Page(Frozen):
     words: list[Word] = Field(default_factory=list)
     lines: list[Line] = Field(default_factory=list)
     blocks: list[Block] = Field(default_factory=list)
+    rulings: list["Ruling"] = Field(default_factory=list, description="drawn lines of a born-digital page (table borders)")
 
     @property
     def text(self) -> str:
@@ -107,5 +108,8 @@ class Document(Frozen):
 # These modules import Frozen/BBox from this one, hence the late imports.
 from schemas.records import Records  # noqa: E402
 from schemas.repair import Repair  # noqa: E402
+from schemas.table import Ruling  # noqa: E402
+
+Page.model_rebuild()
 
 Document.model_rebuild()

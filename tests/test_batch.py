@@ -28,6 +28,7 @@ def publications(tmp_path):
     shutil.copy(CORPUS / "003_communiques.pdf", folder / "plans" / "003_communiques.pdf")
     shutil.copy(CORPUS / "bad" / "truncated.pdf", folder / "plans" / "truncated.pdf")
     shutil.copy(CORPUS / "bad" / "not_a_pdf.pdf", folder / "not_a_pdf.pdf")
+    (folder / "notes.md").write_text("# notes de travail, pas une publication", encoding="utf-8")
     return folder
 
 
@@ -44,6 +45,7 @@ def test_batch_statuses_outputs_and_summary(publications, tmp_path):
     summary = result.stdout.splitlines()[0]
     assert summary.endswith("5 ok, 0 partial, 1 failed, 1 skipped"), summary
     assert "failed: plans/truncated.pdf: truncated or corrupt" in result.stdout
+    assert "ignored 1 files that are not publications (.md)" in result.stdout
     columns = ["doc_id", "path", "sha256", "kind", "page_count", "pages_read", "status"]
     statuses = {row[0]: row[columns.index("status")] for row in dataset(out)["documents"]}
     assert statuses["not_a_pdf.pdf"] == "skipped" and statuses["plans/truncated.pdf"] == "failed"
@@ -52,6 +54,12 @@ def test_batch_statuses_outputs_and_summary(publications, tmp_path):
     assert (out / "parquet" / "measures.parquet").exists() and (out / "measures.csv").exists()
     query = run_bilan("query", out, "SELECT count(*) FROM pages WHERE origin = 'text-layer'")
     assert query.returncode == 0 and query.stdout.splitlines()[1] == "11"  # 4 + 7 born-digital pages
+
+
+def test_exclude_globs_leave_files_out(publications, tmp_path):
+    summary = run_batch(publications, tmp_path / "out", IngestOptions(ocr="never"), exclude=["plans/*", "*.html"])
+    assert [o.doc_id for o in summary.outcomes] == ["000_26e5804148e3a3ac.txt", "003_ff4d22469fb54aa4.txt", "not_a_pdf.pdf"]
+    assert summary.ignored == ["notes.md"]
 
 
 def test_rerun_skips_unchanged_inputs(publications, tmp_path):
