@@ -24,10 +24,12 @@ from schemas.records import (
     StatTable,
 )
 from schemas.repair import Repair, RepairResult
+from schemas.table import Cell, Ruling, Table, TableProvenance, TableSegment
 
 # name -> model; `bilan schema` writes schemas/json/<name>.schema.json for each.
-EXPORTED = {"document": Document, "repair": Repair, "records": Records}
+EXPORTED = {"document": Document, "repair": Repair, "records": Records, "table": Table}
 
 __all__ = ["BBox", "Block", "Document", "Line", "Page", "PageTriage", "Source", "StageError", "Word", "Repair", "RepairResult", "EXPORTED",
            "Action", "Announcement", "Count", "Indicator", "Measure", "ProgressPart", "Provenance",
-           "Recommendation", "Records", "StatRow", "StatTable"]
+           "Recommendation", "Records", "StatRow", "StatTable",
+           "Cell", "Ruling", "Table", "TableProvenance", "TableSegment"]
