@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
@@ -214,6 +215,36 @@ def run_dask(todo: list[Task], options_json: str, scheduler: str) -> Iterator[tu
             client.cancel(list(futures))
 
 
+@contextmanager
+def exclusive(out_dir: Path):
+    """One batch per output folder at a time. flock is released by the kernel when the holder dies,
+    so a run killed with -9 never leaves a stale lock behind."""
+    import fcntl
+
+    try:
+        (out_dir / CACHE_DIR).mkdir(parents=True, exist_ok=True)
+        handle = (out_dir / ".lock").open("w")
+    except OSError as e:
+        raise OutputError(out_dir, f"output folder not writable: {e.strerror or e}") from e
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as e:
+        handle.close()
+        raise OutputError(out_dir, "another bilan batch is writing to this folder") from e
+    try:
+        yield
+    finally:
+        handle.close()
+
+
+def remove_stale_temporaries(out_dir: Path) -> int:
+    """Half-written files of a killed run (atomic writes go through '.NAME.*.tmp'); safe under the lock."""
+    stale = [p for p in out_dir.rglob(".*.tmp") if p.is_file()]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
+
+
 def run_batch(
     input_dir: Path,
     out_dir: Path,
@@ -227,18 +258,21 @@ def run_batch(
     on_start: Callable[[int, int], None] = lambda total, cached: None,
 ) -> Summary:
     """Extract every document below input_dir into out_dir; return the per-document outcomes."""
-    from extractors.dataset import write_dataset
-
     started = time.perf_counter()
     if not input_dir.is_dir():
         raise UnsupportedInput(input_dir, "not a folder")
-    try:
-        (out_dir / CACHE_DIR).mkdir(parents=True, exist_ok=True)
-        probe = out_dir / ".write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as e:
-        raise OutputError(out_dir, f"output folder not writable: {e.strerror or e}") from e
+    with exclusive(out_dir):
+        remove_stale_temporaries(out_dir)
+        summary = extract_all(input_dir, out_dir, options, workers, executor, scheduler, abort_on_error, exclude,
+                              on_progress, on_start)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def extract_all(input_dir, out_dir, options, workers, executor, scheduler, abort_on_error, exclude,
+                on_progress, on_start) -> Summary:
+    from extractors.dataset import write_dataset
+
     key = settings_key(options)
     # Inside a worker, OCR runs inline: parallelism comes from the documents.
     options_json = options.model_copy(update={"workers": 1}).model_dump_json()
@@ -271,5 +305,4 @@ def run_batch(
             break
     write_dataset(documents.items(), out_dir)
     summary.outcomes.sort(key=lambda o: o.doc_id)
-    summary.seconds = time.perf_counter() - started
     return summary

@@ -113,3 +113,22 @@ def test_unwritable_output_folder(publications, tmp_path):
     blocker.write_text("x")
     result = run_bilan("batch", publications, "-o", blocker / "out")
     assert result.returncode == 9 and "not writable" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_half_written_files_of_a_killed_run_are_cleared(publications, tmp_path):
+    out = tmp_path / "out"
+    (out / "documents").mkdir(parents=True)
+    stale = out / "documents" / ".001_page.html.json.k3j2.tmp"
+    stale.write_text('{"source": ')  # what kill -9 leaves in the middle of an atomic write
+    run_batch(publications, out, IngestOptions(ocr="never"), exclude=["plans/*"])
+    assert not stale.exists()
+
+
+def test_two_batches_cannot_write_the_same_folder(publications, tmp_path):
+    from extractors.batch import exclusive
+    from extractors.errors import OutputError
+
+    out = tmp_path / "out"
+    with exclusive(out):
+        with pytest.raises(OutputError, match="another bilan batch"):
+            run_batch(publications, out, IngestOptions(ocr="never"))
