@@ -60,7 +60,7 @@ def emit_list(list_tag: Tag, blocks: list[Block], depth: int) -> None:
         for sub in nested:
             sub.extract()
         if text := inline_text(item):
-            blocks.append(Block(kind="list_item", level=depth, text=text))
+            blocks.append(Block(kind="list_item", level=depth, ordered=list_tag.name == "ol", text=text))
         for sub in nested:
             emit_list(sub, blocks, depth + 1)
 

@@ -50,6 +50,7 @@ class Block(Frozen):
 
     kind: Literal["heading", "paragraph", "list_item", "table"]
     level: Optional[int] = Field(default=None, description="heading level 1-6, list nesting depth from 1")
+    ordered: Optional[bool] = Field(default=None, description="list items: numbered (<ol>) or bulleted (<ul>)")
     text: str = ""
     rows: Optional[list[list[str]]] = Field(default=None, description="table cells, header row first")
     line_ids: list[int] = Field(default_factory=list, description="indices into Page.lines")

@@ -7,7 +7,7 @@ PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Plan
 <p>Le plan est coordonné par le <strong>ministère</strong> de l’<em>Immigration</em>,<br>de la Francisation.</p>
 <h2>Mesure 1</h2>
 <ul><li>Action 1.1 : informer les personnes (MIFI)
-      <ul><li>Sous-action détaillée</li></ul></li>
+      <ol><li>Sous-action détaillée</li></ol></li>
     <li>Action 1.2 : outiller les ordres (OPQ)</li></ul>
 <table><thead><tr><th>Axe</th><th>Échéance</th></tr></thead>
 <tbody><tr><td>Information</td><td>2023</td></tr><tr><td>Reconnaissance<br>des compétences</td><td>2024</td></tr></tbody></table>
@@ -27,6 +27,7 @@ def test_html_keeps_headings_lists_tables_and_drops_chrome(tmp_path):
     ]
     assert blocks[1].text == "Le plan est coordonné par le ministère de l’Immigration, de la Francisation."
     assert blocks[4].text == "Sous-action détaillée"
+    assert [b.ordered for b in blocks if b.kind == "list_item"] == [False, True, False]
     assert blocks[6].rows == [["Axe", "Échéance"], ["Information", "2023"], ["Reconnaissance des compétences", "2024"]]
     text = document.pages[0].text
     for chrome in ("Accueil", "invisible", "Gouvernement", "color"):
