@@ -81,7 +81,7 @@ class Summary:
 def settings_key(options: IngestOptions) -> str:
     """What, besides the file's bytes, decides the output: a change re-extracts every document."""
     relevant = {"version": __version__, "ocr": options.ocr, "lang": options.lang, "dpi": options.dpi,
-                "repair": options.repair, "max_pixels": options.max_pixels}
+                "repair": options.repair, "records": options.records, "max_pixels": options.max_pixels}
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -15,6 +15,7 @@ def file_to_document(path: str | Path, options: IngestOptions | None = None) -> 
     are recorded in Document.errors with status "partial" instead. Unless `options.repair` is off,
     OCR'd pages, legacy text dumps and untrustworthy text layers then get OCR-damage repair: each
     repaired word keeps what was read in Word.original, each change is in Document.repairs.
+    Then the records stage fills Document.records (unless `options.records` is off).
     """
     options = options or IngestOptions()
     document = read_document(Path(path), options)
@@ -22,7 +23,26 @@ def file_to_document(path: str | Path, options: IngestOptions | None = None) -> 
         from extractors.repair import repair_document
 
         document = repair_document(document)
+    if options.records and document.pages:
+        document = add_records(document)
     return document
+
+
+def add_records(document: Document) -> Document:
+    """Measures, recommendations, announcements and stat tables from the (repaired) pages.
+
+    A failure here must not lose the pages already read: it is recorded as an error of the
+    records stage and the document becomes partial.
+    """
+    from extractors.records import document_to_records
+    from schemas import StageError
+
+    try:
+        return document.model_copy(update={"records": document_to_records(document)})
+    except Exception as e:  # a bug in a record reader; the pages are still worth having
+        error = StageError(stage="records", message=f"{type(e).__name__}: {e}")
+        status = "partial" if document.status == "success" else document.status
+        return document.model_copy(update={"errors": [*document.errors, error], "status": status})
 
 
 def read_document(path: Path, options: IngestOptions) -> Document:

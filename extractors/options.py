@@ -24,6 +24,7 @@ class IngestOptions(BaseModel):
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     max_pixels: int = DEFAULT_MAX_PIXELS
     repair: bool = Field(default=True, description="repair OCR damage on OCR'd, text-dump and untrustworthy pages")
+    records: bool = Field(default=True, description="extract measures and other records from the pages")
 
     @field_validator("lang")
     @classmethod

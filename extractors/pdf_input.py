@@ -113,7 +113,7 @@ def read_text_layer_pages(path: Path, plans: list[PlannedPage], options: IngestO
         return pages, errors  # a scanned PDF does not pay for importing pdfplumber/pdfminer
     import pdfplumber
 
-    from extractors.pdf_text_layer import read_text_layer
+    from extractors.pdf_text_layer import page_rulings, read_text_layer
 
     try:
         plumber = pdfplumber.open(path, password=options.password or "")
@@ -126,6 +126,7 @@ def read_text_layer_pages(path: Path, plans: list[PlannedPage], options: IngestO
             page = plumber.pages[plan.number - 1]
             try:
                 words, lines = read_text_layer(page)
+                rulings = page_rulings(page)  # drawn table borders, for the table reader
             except Exception as e:  # a broken content stream fails this page only
                 errors.append(StageError(stage="text-layer", page=plan.number, message=f"{type(e).__name__}: {e}"))
                 continue
@@ -139,6 +140,7 @@ def read_text_layer_pages(path: Path, plans: list[PlannedPage], options: IngestO
                 triage=plan.triage,
                 words=words,
                 lines=lines,
+                rulings=rulings,
             )
     return pages, errors
 

@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 from extractors.layout import words_to_lines
 from schemas import Line, Word
+from schemas.table import Ruling
 
 # "ABCDEF+Arial-BoldMT": six capitals and a plus mark a font subset embedded in the file.
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
@@ -124,3 +125,11 @@ def page_words(page) -> list[Word]:
 def read_text_layer(page) -> tuple[list[Word], list[Line]]:
     words = page_words(page)
     return words, words_to_lines(words)
+
+
+def page_rulings(page) -> list[Ruling]:
+    """Drawn lines of one pdfplumber page (table borders), for `Page.rulings`; see
+    `extractors.tables.rulings_from_pdfplumber` for what is kept."""
+    from extractors.tables import rulings_from_pdfplumber
+
+    return rulings_from_pdfplumber(page)

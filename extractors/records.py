@@ -5,8 +5,8 @@ Two readers, chosen by what the layout offers rather than by knowing the documen
   and OCR'd scans), with columns identified from their header words;
 * `records_text.lines_to_records`: documents whose layout is flattened (OCR dumps, web text) or
   that are prose: numbering, headings, keywords and order rebuild the records.
-When both find measures, the reading with the higher total confidence wins; the other kinds of
-record come from the text reader, plus the stat tables that the table reader recognises.
+When both find measures, the reading with the higher total confidence wins; recommendations,
+announcements and stat tables come from the text reader.
 """
 from __future__ import annotations
 
