@@ -47,6 +47,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus import tables as rl_tables
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "corpus"))
+from pdf_raw import raw_pdf  # noqa: E402  (the corpus generator's scan writer)
+
 HERE = Path(__file__).resolve().parent
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 rl_config.invariant = 1
@@ -380,36 +383,7 @@ def scan(pdf_path: Path, out_path: Path) -> None:
         img.save(buf, "JPEG", quality=55, optimize=True, progressive=True, dpi=(SCAN_DPI, SCAN_DPI))
         pages.append((size, buf.getvalue(), img.size))
     pdf.close()
-    out_path.write_bytes(image_pdf(pages))
-
-
-def image_pdf(pages) -> bytes:
-    """A minimal image-only PDF: each page shows its grey JPEG over the whole page."""
-    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>"}
-    kids, num = [], 3
-    for (w, h), jpeg, (pw, ph) in pages:
-        page, content, image = num, num + 1, num + 2
-        num += 3
-        kids.append(b"%d 0 R" % page)
-        draw = b"q %.3f 0 0 %.3f 0 0 cm /Im0 Do Q\n" % (w, h)
-        objects[image] = (b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
-                          b"/BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n" % (pw, ph, len(jpeg))
-                          + jpeg + b"\nendstream")
-        objects[page] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.3f %.3f] /Resources << /XObject << /Im0 %d 0 R >> >> "
-                         b"/Contents %d 0 R >>" % (w, h, image, content))
-        objects[content] = b"<< /Length %d >>\nstream\n" % len(draw) + draw + b"\nendstream"
-    objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = {}
-    for n in sorted(objects):
-        offsets[n] = len(out)
-        out += b"%d 0 obj\n" % n + objects[n] + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (max(objects) + 1)
-    for n in range(1, max(objects) + 1):
-        out += b"%010d 00000 n \n" % offsets[n]
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (max(objects) + 1, xref)
-    return bytes(out)
+    out_path.write_bytes(raw_pdf([(w, h, jpeg, pixels) for (w, h), jpeg, pixels in pages]))
 
 
 PLANS = {
