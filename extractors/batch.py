@@ -9,8 +9,7 @@ Why it is shaped this way:
   a resumed run ends with the same dataset as an uninterrupted one, without duplicates.
 * Work is scheduled one document per task on a process pool (or a Dask cluster), largest files
   first so that the last big scan does not run alone at the end; each task OCRs its pages with one
-  single-threaded Tesseract, so N workers keep N cores busy. Workers are recycled every few
-  documents so that memory stays flat over long batches.
+  single-threaded Tesseract, so N workers keep N cores busy.
 """
 from __future__ import annotations
 
@@ -36,7 +35,6 @@ CACHE_DIR = ".cache"
 DOCUMENTS_DIR = "documents"
 # Errors that say something about this machine, not about the file: never cached.
 TRANSIENT = (OCRUnavailable, OutputError)
-RECYCLE_WORKERS_AFTER = 20  # documents per worker process before it is replaced
 
 
 @dataclass(frozen=True)
@@ -189,7 +187,9 @@ def run_local(todo: list[Task], options_json: str, workers: int) -> Iterator[tup
     # spawn: recycling workers (max_tasks_per_child) is not allowed with fork, and spawned
     # workers do not inherit the parent's open PDFs or thread state.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=RECYCLE_WORKERS_AFTER) as pool:
+    # No max_tasks_per_child: on Python 3.11 a pool whose workers retire is not refilled and the batch
+    # hangs after workers x N documents (CPython gh-115634; bench/batch_bench.py memory reproduced it).
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending = {pool.submit(extract_one, task, options_json): task for task in todo}
         try:
             while pending:
