@@ -292,53 +292,37 @@ def documents(split: str) -> list[tuple[str, Path, Path]]:
 # Methods
 
 
-def bilan_page(plumber_page, number: int):
-    """pdfplumber page -> schemas.Page (the ingestion module when present, else a tiny adapter)."""
-    from schemas import Page, Word
+def bilan_pages(pdf_path: Path):
+    """(schemas.Page, rulings) of every page, read as `bilan extract` reads a text layer."""
+    import pypdfium2 as pdfium
 
-    try:
-        from extractors.pdf_text_layer import page_words
-    except ImportError:  # pragma: no cover - adapter used before the ingestion module existed
-        page_words = None
-    if page_words is not None:
-        words = page_words(plumber_page)
-    else:
-        raw = plumber_page.dedupe_chars().extract_words(extra_attrs=["fontname", "size"])
-        words = [
-            Word(
-                text=w["text"],
-                bbox=(w["x0"], w["top"], w["x1"], w["bottom"]),
-                font=w["fontname"],
-                bold="bold" in w["fontname"].lower(),
-                origin="text-layer",
-            )
-            for w in raw
-        ]
     from extractors.layout import words_to_lines
+    from extractors.pdf_chars import PageTransform
+    from extractors.pdf_text_layer import page_rulings, page_words
+    from schemas import Page
 
-    return Page(
-        number=number,
-        width=float(plumber_page.width),
-        height=float(plumber_page.height),
-        origin="text-layer",
-        words=words,
-        lines=words_to_lines(words),
-    )
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for number in range(1, len(pdf) + 1):
+            pp = pdf[number - 1]
+            transform = PageTransform.of(pp)
+            words = page_words(pp, transform)
+            page = Page(number=number, width=transform.width, height=transform.height, origin="text-layer",
+                        words=words, lines=words_to_lines(words))
+            yield page, page_rulings(pp, transform)
+            pp.close()
+    finally:
+        pdf.close()
 
 
 def run_bilan(pdf_path: Path) -> list[ScoredTable]:
-    import pdfplumber
-
-    from extractors.tables import page_to_tables, rulings_from_pdfplumber
+    from extractors.tables import page_to_tables
 
     out = []
-    with pdfplumber.open(pdf_path) as pdf:
-        for number, pp in enumerate(pdf.pages, start=1):
-            page = bilan_page(pp, number)
-            for k, table in enumerate(page_to_tables(page, rulings=rulings_from_pdfplumber(pp))):
-                cells = [(c.row, c.col, c.row + c.row_span - 1, c.col + c.col_span - 1, c.text) for c in table.cells]
-                out.append(ScoredTable(frozenset({number}), cells, label=f"bilan p{number}#{k} {table.n_rows}x{table.n_cols}"))
-            pp.flush_cache()
+    for page, rulings in bilan_pages(pdf_path):
+        for k, table in enumerate(page_to_tables(page, rulings=rulings)):
+            cells = [(c.row, c.col, c.row + c.row_span - 1, c.col + c.col_span - 1, c.text) for c in table.cells]
+            out.append(ScoredTable(frozenset({page.number}), cells, label=f"bilan p{page.number}#{k} {table.n_rows}x{table.n_cols}"))
     return out
 
 

@@ -1,8 +1,8 @@
 """PDF inputs: each selected page read from its text layer or OCR'd, as triage decides.
 
 pdfium opens the file first (fast, tells encrypted from corrupt from empty) and triages every
-page; pdfplumber is opened only if some page is read from its text layer, and Tesseract only
-runs for pages triage sends to OCR, in parallel worker processes.
+page; text-layer pages are read with pdfium too (glyphs, fonts, drawn lines: extractors.pdf_chars),
+and Tesseract only runs for pages triage sends to OCR, in parallel worker processes.
 """
 from __future__ import annotations
 
@@ -110,32 +110,28 @@ def read_text_layer_pages(path: Path, plans: list[PlannedPage], options: IngestO
     pages: dict[int, Page] = {}
     errors: list[StageError] = []
     if not plans:
-        return pages, errors  # a scanned PDF does not pay for importing pdfplumber/pdfminer
-    import pdfplumber
-
+        return pages, errors  # a scanned PDF does not pay for importing the word grouping
+    from extractors.pdf_chars import PageTransform
     from extractors.pdf_text_layer import page_rulings, read_text_layer
 
-    try:
-        plumber = pdfplumber.open(path, password=options.password or "")
-    except Exception as e:  # pdfium opened it, so this is pdfminer's problem with the file
+    with open_pdfium(path, options) as pdf:
         for plan in plans:
-            errors.append(StageError(stage="text-layer", page=plan.number, message=f"pdfplumber cannot open the file: {e}"))
-        return pages, errors
-    with plumber:
-        for plan in plans:
-            page = plumber.pages[plan.number - 1]
+            page = None
             try:
-                words, lines = read_text_layer(page)
-                rulings = page_rulings(page)  # drawn table borders, for the table reader
+                page = pdf[plan.number - 1]
+                transform = PageTransform.of(page)
+                words, lines = read_text_layer(page, transform)
+                rulings = page_rulings(page, transform)  # drawn table borders, for the table reader
             except Exception as e:  # a broken content stream fails this page only
                 errors.append(StageError(stage="text-layer", page=plan.number, message=f"{type(e).__name__}: {e}"))
                 continue
             finally:
-                page.close()  # drop pdfplumber's per-page caches so memory stays flat
+                if page is not None:
+                    page.close()  # pdfium frees the page's objects now, so memory stays flat
             pages[plan.number] = Page(
                 number=plan.number,
-                width=float(page.width),
-                height=float(page.height),
+                width=transform.width,
+                height=transform.height,
                 origin="text-layer",
                 triage=plan.triage,
                 words=words,

@@ -1,6 +1,8 @@
-"""Words of a born-digital PDF page, read from its text layer with pdfplumber.
+"""Words of a born-digital PDF page, read from its text layer.
 
-The caller opens the PDF once (`pdfplumber.open`) and passes pages here one at a time.
+The glyphs come from pdfium (`extractors.pdf_chars`, several times faster than pdfminer); they are
+grouped into words by pdfplumber's word extractor, which works on plain dicts. The caller opens
+the PDF once (`pypdfium2.PdfDocument`) and passes pages here one at a time.
 """
 from __future__ import annotations
 
@@ -85,31 +87,47 @@ def has_doubled_glyphs(chars: list[dict[str, Any]]) -> bool:
     return False
 
 
-def page_words(page) -> list[Word]:
-    """Words of one pdfplumber page, boxes clipped to the page, in points from the top-left."""
+def page_words(page, transform=None) -> list[Word]:
+    """Words of one pypdfium2 page, boxes clipped to the page, in points from the top-left."""
+    from pdfplumber.utils.text import dedupe_chars, extract_words
+
+    from extractors.pdf_chars import PageTransform, page_chars
+
+    transform = transform or PageTransform.of(page)
+    chars = page_chars(page, transform)
     # Some producers draw each glyph twice (fake bold, shadows): issue-71-duplicate-chars-2.pdf.
-    deduped = page.dedupe_chars(tolerance=DEDUPE_TOLERANCE) if has_doubled_glyphs(page.chars) else page
-    # use_text_flow=False: pdfplumber groups characters by position, which survives content
-    # streams that draw a line's characters out of order; reading order is rebuilt by lines.
-    raw = deduped.extract_words(
-        keep_blank_chars=False,
-        use_text_flow=False,
-        # Word gaps are measured against the font size: LaTeX justification squeezes spaces to
-        # ~0.25 em (2.5 pt at 10 pt), under pdfplumber's fixed 3 pt default, which glued
-        # "JulienAligon" in fr_olap.pdf; 0.15 em restores 90% of pdfium's words there and
-        # changes nothing on the other real PDFs.
-        x_tolerance_ratio=0.15,
-        extra_attrs=["fontname", "size"],
-    )
-    x_origin, y_origin = page.bbox[0], page.bbox[1]
-    width, height = page.width, page.height
+    if has_doubled_glyphs(chars):
+        chars = dedupe_chars(chars, tolerance=DEDUPE_TOLERANCE, extra_attrs=("fontname", "size"))
+    raw = []
+    # Turned text (a vertical table header) is read along its own direction: upwards when turned
+    # left, downwards when turned right.
+    for direction in ("ltr", "ttb", "btt"):
+        group = [c for c in chars if c["direction"] == direction]
+        if group:
+            raw.extend(
+                extract_words(
+                    group,
+                    keep_blank_chars=False,
+                    # use_text_flow=False: characters are grouped by position, which survives
+                    # content streams that draw a line's characters out of order.
+                    use_text_flow=False,
+                    # Word gaps are measured against the font size: LaTeX justification squeezes
+                    # spaces to ~0.25 em (2.5 pt at 10 pt), under pdfplumber's fixed 3 pt default,
+                    # which glued "JulienAligon" in fr_olap.pdf; 0.15 em restores 90% of pdfium's
+                    # words there and changes nothing on the other real PDFs.
+                    x_tolerance_ratio=0.15,
+                    char_dir_rotated="btt" if direction == "btt" else "ttb",
+                    extra_attrs=["fontname", "size"],
+                )
+            )
+    width, height = transform.width, transform.height
     words = []
     for item in glue_split_words(raw):
-        font = clean_font_name(item.get("fontname"))
-        x0 = min(max(item["x0"] - x_origin, 0.0), width)
-        x1 = min(max(item["x1"] - x_origin, 0.0), width)
-        top = min(max(item["top"] - y_origin, 0.0), height)
-        bottom = min(max(item["bottom"] - y_origin, 0.0), height)
+        font = item.get("fontname")
+        x0 = min(max(item["x0"], 0.0), width)
+        x1 = min(max(item["x1"], 0.0), width)
+        top = min(max(item["top"], 0.0), height)
+        bottom = min(max(item["bottom"], 0.0), height)
         words.append(
             Word(
                 text=item["text"],
@@ -122,14 +140,13 @@ def page_words(page) -> list[Word]:
     return words
 
 
-def read_text_layer(page) -> tuple[list[Word], list[Line]]:
-    words = page_words(page)
+def read_text_layer(page, transform=None) -> tuple[list[Word], list[Line]]:
+    words = page_words(page, transform)
     return words, words_to_lines(words)
 
 
-def page_rulings(page) -> list[Ruling]:
-    """Drawn lines of one pdfplumber page (table borders), for `Page.rulings`; see
-    `extractors.tables.rulings_from_pdfplumber` for what is kept."""
-    from extractors.tables import rulings_from_pdfplumber
+def page_rulings(page, transform=None) -> list[Ruling]:
+    """Drawn lines of one pypdfium2 page (table borders), for `Page.rulings`."""
+    from extractors.pdf_chars import page_rulings as pdfium_rulings
 
-    return rulings_from_pdfplumber(page)
+    return pdfium_rulings(page, transform)

@@ -6,7 +6,7 @@ All lengths are in multiples of the page's median word height (`_unit`) unless s
 is cut into segments where the gap between two words is wider than `SEGMENT_GAP` text heights (word
 spaces are ~0.3) or a vertical ruling passes between them; a bullet stays with its text. A segment
 is the part of a line that belongs to one cell. **Rulings**: drawn lines of a page
-(`rulings_from_pdfplumber`), merged into horizontal and vertical rules (`_merge_rules`); connected
+(`extractors.pdf_chars.page_rulings`), merged into horizontal and vertical rules (`_merge_rules`); connected
 rules with two or more of each direction are ruled boxes (`_ruled_boxes`).
 """
 from __future__ import annotations
@@ -110,44 +110,6 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 
 
 # --- Rulings ----------------------------------------------------------------------------------
-
-
-def rulings_from_pdfplumber(plumber_page) -> list[Ruling]:
-    """Drawn lines of a pdfplumber page, in page coordinates (shifted like the words of
-    `extractors.pdf_text_layer`).
-
-    Kept: line objects, rectangles and curves (four-point paths) thin enough to be a line, and
-    the four sides of stroked rectangles. Filled rectangles without a stroke are shading: some
-    producers paint a highlight behind every text line of a cell, and taking their edges for rules
-    would cut cells apart.
-    """
-    x_origin, y_origin = plumber_page.bbox[0], plumber_page.bbox[1]
-    out: list[Ruling] = []
-
-    def add(x0: float, top: float, x1: float, bottom: float) -> None:
-        x0, x1, top, bottom = x0 - x_origin, x1 - x_origin, top - y_origin, bottom - y_origin
-        if max(x1 - x0, bottom - top) >= MIN_RULING_LENGTH and min(x1 - x0, bottom - top) <= MAX_RULING_THICKNESS:
-            out.append(Ruling(x0=x0, top=top, x1=x1, bottom=bottom))
-
-    try:
-        drawn_lines, rects, curves = plumber_page.lines, plumber_page.rects, plumber_page.curves
-    except Exception:  # malformed drawing operators: no rulings rather than no tables
-        return []
-    for ln in drawn_lines:
-        add(ln["x0"], ln["top"], ln["x1"], ln["bottom"])
-    for r in rects:
-        w, h = r["x1"] - r["x0"], r["bottom"] - r["top"]
-        if min(w, h) <= MAX_RULING_THICKNESS:
-            add(r["x0"], r["top"], r["x1"], r["bottom"])
-        elif r.get("stroke"):
-            add(r["x0"], r["top"], r["x1"], r["top"])
-            add(r["x0"], r["bottom"], r["x1"], r["bottom"])
-            add(r["x0"], r["top"], r["x0"], r["bottom"])
-            add(r["x1"], r["top"], r["x1"], r["bottom"])
-    for c in curves:
-        if min(c["x1"] - c["x0"], c["bottom"] - c["top"]) <= MAX_RULING_THICKNESS:
-            add(c["x0"], c["top"], c["x1"], c["bottom"])
-    return out
 
 
 @dataclass

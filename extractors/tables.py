@@ -1,7 +1,7 @@
 """Tables from the word boxes of a page: detection and structure, helped by ruling lines when drawn.
 
 Works on `schemas.Page` words only (text layer or OCR), so born-digital pages and scans share it;
-ruling lines (`schemas.table.Ruling`, e.g. from `rulings_from_pdfplumber`) sharpen the result
+ruling lines (`schemas.table.Ruling`, e.g. from `extractors.pdf_chars.page_rulings`) sharpen the result
 when the PDF draws them. Measured end to end on the ICDAR 2013 table set: `bench/icdar2013_tables.py`
 and the "Table structure (ICDAR 2013)" section of `bench/README.md`. The steps:
 
@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from extractors.table_geometry import (  # noqa: F401  (rulings_from_pdfplumber is part of this module's API)
+from extractors.table_geometry import (
     CONTINUED,
     _Line,
     _merge_rules,
@@ -56,7 +56,6 @@ from extractors.table_geometry import (  # noqa: F401  (rulings_from_pdfplumber 
     _ruled_boxes,
     _segments,
     _unit,
-    rulings_from_pdfplumber,
 )
 from extractors.table_grid import _build_table
 from extractors.table_regions import _plausible, _text_regions

@@ -243,15 +243,15 @@ def test_unseen_plans_scanned(name):
 @pytest.mark.ocr
 def test_ocr_bold_estimate_on_the_annex_scan():
     """Bold from stroke width (extractors.ocr.estimate_bold) against the born-digital twin's fonts."""
-    import pdfplumber
+    import pypdfium2 as pdfium
 
     from extractors.pdf_text_layer import page_words
 
     document = scanned(str(CORPUS / "000_report_scan.pdf"), "8-10")
     tp = fp = fn = 0
-    with pdfplumber.open(CORPUS / "000_report.pdf") as pdf:
+    with pdfium.PdfDocument(str(CORPUS / "000_report.pdf")) as pdf:
         for page in document.pages:
-            truth = page_words(pdf.pages[page.number - 1])
+            truth = page_words(pdf[page.number - 1])
             for word, bold in zip(page.words, _matched_weights(page.words, truth)):
                 if bold is None or sum(ch.isalnum() for ch in word.text) < 3:
                     continue

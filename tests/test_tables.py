@@ -6,7 +6,6 @@ import importlib.util
 import sys
 from pathlib import Path
 
-import pdfplumber
 import pytest
 
 from conftest import ROOT, SHARED, REAL_PDFS, shared_file
@@ -17,7 +16,6 @@ from extractors.tables import (
     document_tables,
     merge_continued_tables,
     page_to_tables,
-    rulings_from_pdfplumber,
 )
 from schemas import Page, Word
 from schemas.table import Table
@@ -34,26 +32,14 @@ def _bench():
     return module
 
 
-def _page(plumber_page, number: int) -> Page:
-    try:
-        from extractors.pdf_text_layer import page_words
-    except ImportError:  # before the ingestion module existed
-        page_words = None
-    if page_words is not None:
-        words = page_words(plumber_page)
-    else:
-        raw = plumber_page.extract_words(extra_attrs=["fontname", "size"])
-        words = [Word(text=w["text"], bbox=(w["x0"], w["top"], w["x1"], w["bottom"]), font=w["fontname"],
-                      bold="bold" in w["fontname"].lower(), origin="text-layer") for w in raw]
-    return Page(number=number, width=float(plumber_page.width), height=float(plumber_page.height),
-                origin="text-layer", words=words, lines=words_to_lines(words))
-
-
 def _read(pdf_path: Path, numbers=None) -> tuple[list[Page], dict]:
-    with pdfplumber.open(pdf_path) as pdf:
-        chosen = numbers or range(1, len(pdf.pages) + 1)
-        pages = [_page(pdf.pages[n - 1], n) for n in chosen]
-        rulings = {n: rulings_from_pdfplumber(pdf.pages[n - 1]) for n in chosen}
+    """Pages and drawn lines as `bilan extract` reads a text layer (bench/icdar2013_tables.py)."""
+    chosen = set(numbers) if numbers else None
+    pages, rulings = [], {}
+    for page, page_rules in _bench().bilan_pages(pdf_path):
+        if chosen is None or page.number in chosen:
+            pages.append(page)
+            rulings[page.number] = page_rules
     return pages, rulings
 
 
