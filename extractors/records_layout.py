@@ -9,6 +9,8 @@ crosses, with words on both sides), the block is read left column first, then ri
 """
 from __future__ import annotations
 
+import bisect
+import math
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -99,6 +101,12 @@ def page_skew(page: Page) -> float:
     return statistics.median(slopes) if len(slopes) >= 3 else 0.0
 
 
+def _sorted_median(values: list[float]) -> float:
+    """statistics.median of an already sorted list."""
+    n = len(values)
+    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+
+
 def page_rows(page: Page) -> list[Row]:
     """Words clustered into rows on deskewed baselines, top to bottom, each row left to right."""
     slope = page_skew(page)
@@ -115,23 +123,29 @@ def page_rows(page: Page) -> list[Row]:
         shift = slope * ((x0 + x1) / 2 - mid)
         placed.append((i, (x0, top - shift, x1, bottom - shift)))
     placed.sort(key=lambda p: (p[1][1] + p[1][3]) / 2)
-    clusters: list[list[tuple[int, tuple]]] = []
+    # Each open cluster keeps its words' centres and sorted heights, so that its mean centre and
+    # median height cost one fsum and one lookup per word instead of a pass over the cluster.
+    clusters: list[tuple[list[tuple[int, tuple]], list[float], list[float]]] = []
     for i, box in placed:
         yc, h = (box[1] + box[3]) / 2, box[3] - box[1]
         best = None
         for cluster in clusters[-3:]:
-            lyc = statistics.fmean((b[1] + b[3]) / 2 for _, b in cluster)
-            lh = statistics.median(b[3] - b[1] for _, b in cluster)
+            members, centres, heights = cluster
+            lyc = math.fsum(centres) / len(centres)  # = statistics.fmean
+            lh = _sorted_median(heights)
             # a speck or a squashed OCR box takes the row's height; a big word at most twice it
             reach = 0.45 * (lh if h < lh else min(h, 2 * lh))
             if abs(yc - lyc) < reach and (best is None or abs(yc - lyc) < best[0]):
                 best = (abs(yc - lyc), cluster)
         if best:
-            best[1].append((i, box))
+            members, centres, heights = best[1]
+            members.append((i, box))
+            centres.append(yc)
+            bisect.insort(heights, h)
         else:
-            clusters.append([(i, box)])
+            clusters.append(([(i, box)], [yc], [h]))
     rows = []
-    for cluster in clusters:
+    for cluster, _, _ in clusters:
         cluster.sort(key=lambda p: p[1][0])
         heights = [b[3] - b[1] for _, b in cluster]
         yc = statistics.fmean((b[1] + b[3]) / 2 for _, b in cluster)
