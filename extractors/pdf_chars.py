@@ -101,6 +101,22 @@ def page_chars(page, transform: PageTransform | None = None) -> list[dict[str, A
         textpage.close()
 
 
+GENERATED_CODES = {0x20, 0x0A, 0x0D}
+
+
+def _all_codes(tp, count: int) -> list[int] | None:
+    """Every character code of the text page in one call (one UTF-16 unit per character), or
+    None when a character outside the BMP makes units and characters disagree."""
+    if count <= 0:
+        return []
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(tp, 0, count, buffer)
+    units = list(buffer[: max(written - 1, 0)])
+    if len(units) != count or any(0xD800 <= u <= 0xDFFF for u in units):
+        return None
+    return units
+
+
 @dataclass(frozen=True)
 class _Style:
     """What every glyph of one pdfium text object shares (one font, size and matrix per object)."""
@@ -129,9 +145,14 @@ def _read_chars(tp, transform: PageTransform, clean_font_name) -> list[dict[str,
     chars: list[dict[str, Any]] = []
     last_object, last_origin = None, None
     x_shift, y_flip = transform.e, transform.f  # display = (x + e, f - y) on an unrotated page
-    for i in range(pdfium_c.FPDFText_CountChars(tp)):
-        code = get_unicode(tp, i)
-        if is_generated(tp, i):
+    count = pdfium_c.FPDFText_CountChars(tp)
+    codes = _all_codes(tp, count)
+    for i in range(count):
+        code = codes[i] if codes is not None else get_unicode(tp, i)
+        if code == 0xFFFE:  # GetText writes pdfium's line-end hyphen marker so; ask for the letter
+            code = get_unicode(tp, i)
+        # pdfium only generates spaces and line breaks, so other letters skip the question
+        if code in GENERATED_CODES and is_generated(tp, i):
             if code == 0x20 and chars and not chars[-1]["text"].isspace():
                 prev = chars[-1]
                 chars.append({**prev, "text": " ", "x0": prev["x1"]})
