@@ -7,6 +7,9 @@ Why it is shaped this way:
 * The dataset (DuckDB, Parquet, CSV) is rebuilt at the end from the per-document JSON, sorted by
   document id (its path relative to the input folder), so it never depends on completion order:
   a resumed run ends with the same dataset as an uninterrupted one, without duplicates.
+* The batch process holds no Document: a worker sends the final JSON text with the few fields the
+  outcome needs, the text is written as it is, and the dataset reads the JSON files back one at a
+  time. Its memory stays flat however many pages the batch has.
 * Work is scheduled one document per task on a process pool (or a Dask cluster), largest files
   first so that the last big scan does not run alone at the end; each task OCRs its pages with one
   single-threaded Tesseract, so N workers keep N cores busy.
@@ -129,6 +132,18 @@ def cache_path(out_dir: Path, task: Task, key: str) -> Path:
     return out_dir / CACHE_DIR / f"{task.sha256}-{key}.json"
 
 
+@dataclass(frozen=True)
+class Done:
+    """A document extracted by a worker: its final JSON text (documents/*.json and the cache hold
+    exactly these bytes) and what the batch process needs to report it, so it never parses it."""
+
+    text: str
+    status: str
+    pages: int
+    reason: str  # the first error's message, "" when there is none
+    cacheable: bool
+
+
 def failed_document(task: Task, status: str, stage: str, message: str) -> Document:
     kind = Path(task.path).suffix.lower().lstrip(".")
     kind = kind if kind in ("pdf", "html", "text") else ("image" if kind in ("png", "jpg", "jpeg", "tif", "tiff") else "text")
@@ -136,53 +151,71 @@ def failed_document(task: Task, status: str, stage: str, message: str) -> Docume
     return Document(source=source, status=status, errors=[StageError(stage=stage, message=message)])
 
 
-def extract_one(task: Task, options_json: str) -> tuple[str, bool]:
-    """Runs in a worker (process or Dask). Returns (Document JSON, cacheable). Never raises."""
+def extract_one(task: Task, options_json: str) -> Done:
+    """Runs in a worker (process or Dask). Never raises."""
     from extractors.ingest import file_to_document
 
     options = IngestOptions.model_validate_json(options_json)
     try:
-        document = file_to_document(task.path, options)
-        return document.model_dump_json(), True
+        return as_done(task, file_to_document(task.path, options), True)
     except UnsupportedInput as e:
-        return failed_document(task, "skipped", "ingest", e.problem).model_dump_json(), True
+        return as_done(task, failed_document(task, "skipped", "ingest", e.problem), True)
     except BilanError as e:
-        return failed_document(task, "failed", "ingest", e.problem).model_dump_json(), not isinstance(e, TRANSIENT)
+        return as_done(task, failed_document(task, "failed", "ingest", e.problem), not isinstance(e, TRANSIENT))
     except Exception as e:  # a bug must not stop the batch; it is reported and not cached
-        return failed_document(task, "failed", "internal", f"{type(e).__name__}: {e}").model_dump_json(), False
+        return as_done(task, failed_document(task, "failed", "internal", f"{type(e).__name__}: {e}"), False)
 
 
-def outcome_of(task: Task, document: Document, cached: bool) -> Outcome:
-    reason = next((e.message for e in document.errors if e.level == "error"), "")
-    return Outcome(task.doc_id, document.status, len(document.pages), reason, cached)
+def as_done(task: Task, document: Document, cacheable: bool) -> Done:
+    # One validation round trip before the final text, as when the batch process re-read each
+    # worker's JSON: the pipeline's model_copy(update=...) skips validation, and this guarantees
+    # the documents/*.json bytes stay those of validated data whatever an update put in. It costs
+    # ~3-8 ms a page, in the workers, in parallel (it used to be paid in the batch process).
+    document = Document.model_validate_json(document.model_dump_json())
+    return Done(document_text(document, task.path), document.status, len(document.pages),
+                first_error(document), cacheable)
 
 
-def store(out_dir: Path, task: Task, key: str, document_json: str, cacheable: bool) -> Document:
-    document = Document.model_validate_json(document_json)
-    if document.source.path != task.path:  # same bytes met under another name
-        document = document.model_copy(update={"source": document.source.model_copy(update={"path": task.path})})
-    text = document.model_dump_json(indent=1) + "\n"
-    write_text_atomic(document_json_path(out_dir, task.doc_id), text)
-    if cacheable:
-        write_text_atomic(cache_path(out_dir, task, key), text)
-    return document
+def document_text(document: Document, path: str) -> str:
+    if document.source.path != path:  # same bytes met under another name
+        document = document.model_copy(update={"source": document.source.model_copy(update={"path": path})})
+    return document.model_dump_json(indent=1) + "\n"
 
 
-def from_cache(out_dir: Path, task: Task, key: str) -> Optional[Document]:
+def first_error(document: Document) -> str:
+    return next((e.message for e in document.errors if e.level == "error"), "")
+
+
+def store(out_dir: Path, task: Task, key: str, result: Done) -> Outcome:
+    write_text_atomic(document_json_path(out_dir, task.doc_id), result.text)
+    if result.cacheable:
+        write_text_atomic(cache_path(out_dir, task, key), result.text)
+    return Outcome(task.doc_id, result.status, result.pages, result.reason, cached=False)
+
+
+def from_cache(out_dir: Path, task: Task, key: str) -> Optional[Outcome]:
+    """The cached document written as documents/<doc_id>.json; None when there is none."""
     path = cache_path(out_dir, task, key)
     if not path.exists():
         return None
     try:
-        return store(out_dir, task, key, path.read_text(encoding="utf-8"), cacheable=False)
-    except ValueError:  # unreadable cache entry: extract again
+        text = path.read_text(encoding="utf-8")
+        fields = json.loads(text)  # plain JSON: only what the outcome needs, no Document held
+        reason = next((e["message"] for e in fields["errors"] if e["level"] == "error"), "")
+        outcome = Outcome(task.doc_id, fields["status"], len(fields["pages"]), reason, cached=True)
+        if fields["source"]["path"] != task.path:  # same bytes met under another name (rare)
+            text = document_text(Document.model_validate_json(text), task.path)
+    except (ValueError, KeyError, TypeError):  # unreadable cache entry: extract again
         path.unlink(missing_ok=True)
         return None
+    write_text_atomic(document_json_path(out_dir, task.doc_id), text)
+    return outcome
 
 
-def run_local(todo: list[Task], options_json: str, workers: int) -> Iterator[tuple[Task, str, bool]]:
+def run_local(todo: list[Task], options_json: str, workers: int) -> Iterator[tuple[Task, Done]]:
     if workers == 1 or len(todo) == 1:
         for task in todo:
-            yield (task, *extract_one(task, options_json))
+            yield task, extract_one(task, options_json)
         return
     # spawn: recycling workers (max_tasks_per_child) is not allowed with fork, and spawned
     # workers do not inherit the parent's open PDFs or thread state.
@@ -196,13 +229,13 @@ def run_local(todo: list[Task], options_json: str, workers: int) -> Iterator[tup
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     task = pending.pop(future)
-                    yield (task, *future.result())
+                    yield task, future.result()
         finally:
             for future in pending:
                 future.cancel()
 
 
-def run_dask(todo: list[Task], options_json: str, scheduler: str) -> Iterator[tuple[Task, str, bool]]:
+def run_dask(todo: list[Task], options_json: str, scheduler: str) -> Iterator[tuple[Task, Done]]:
     from distributed import Client, as_completed
 
     with Client(scheduler, timeout="30s") as client:
@@ -210,7 +243,7 @@ def run_dask(todo: list[Task], options_json: str, scheduler: str) -> Iterator[tu
                    for i, task in enumerate(todo)}
         try:
             for future in as_completed(futures):
-                yield (futures[future], *future.result())
+                yield futures[future], future.result()
         finally:
             client.cancel(list(futures))
 
@@ -279,30 +312,26 @@ def extract_all(input_dir, out_dir, options, workers, executor, scheduler, abort
     found = discover(input_dir, out_dir, exclude)
     tasks = make_tasks(found.files, input_dir)
     summary = Summary(ignored=[p.relative_to(input_dir).as_posix() for p in found.ignored])
-    documents: dict[str, Document] = {}
-    todo = []
+    todo, cached = [], []
     for task in tasks:
-        cached = from_cache(out_dir, task, key)
-        if cached is None:
+        outcome = from_cache(out_dir, task, key)
+        if outcome is None:
             todo.append(task)
         else:
-            documents[task.doc_id] = cached
-    on_start(len(tasks), len(documents))
-    for task in tasks:
-        if task.doc_id in documents:
-            summary.outcomes.append(outcome_of(task, documents[task.doc_id], cached=True))
-            on_progress(summary.outcomes[-1], len(summary.outcomes), len(tasks))
+            cached.append(outcome)
+    on_start(len(tasks), len(cached))
+    for outcome in cached:
+        summary.outcomes.append(outcome)
+        on_progress(outcome, len(summary.outcomes), len(tasks))
     todo.sort(key=lambda t: (-t.size, t.doc_id))  # largest first: a shorter tail on the last worker
     results = run_dask(todo, options_json, scheduler) if executor == "dask" else run_local(todo, options_json, workers)
-    for task, document_json, cacheable in results:
-        document = store(out_dir, task, key, document_json, cacheable)
-        documents[task.doc_id] = document
-        summary.outcomes.append(outcome_of(task, document, cached=False))
+    for task, result in results:
+        summary.outcomes.append(store(out_dir, task, key, result))
         on_progress(summary.outcomes[-1], len(summary.outcomes), len(tasks))
-        if abort_on_error and document.status == "failed":
+        if abort_on_error and result.status == "failed":
             summary.aborted = True
             results.close()
             break
-    write_dataset(documents.items(), out_dir)
+    write_dataset([(o.doc_id, document_json_path(out_dir, o.doc_id)) for o in summary.outcomes], out_dir)
     summary.outcomes.sort(key=lambda o: o.doc_id)
     return summary

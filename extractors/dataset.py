@@ -2,7 +2,9 @@
 
 The dataset is always rebuilt from the per-document JSON files, sorted by document id, so a batch
 that was killed and resumed ends with exactly the bytes of an uninterrupted run: nothing in the
-dataset depends on the order in which documents finished.
+dataset depends on the order in which documents finished. The files are read one at a time and
+only their rows are kept, so memory grows with rows (one per page, measure, repair...), not with
+the words of every page.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import csv
 import io
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -82,9 +84,21 @@ def document_rows(doc_id: str, document: Document) -> dict[str, list[dict]]:
     return rows
 
 
+def read_documents(files: Iterable[tuple[str, Path]]) -> Iterator[tuple[str, Document]]:
+    """(doc_id, Document) of each (doc_id, JSON file), in doc_id order, one file read at a time."""
+    for doc_id, path in sorted(files, key=lambda pair: pair[0]):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as e:
+            raise OutputError(path, f"cannot read: {e.strerror or e}") from e
+        yield doc_id, Document.model_validate_json(text)
+
+
 def collect(documents: Iterable[tuple[str, Document]]) -> dict[str, pa.Table]:
+    """Tables of the documents, in the order given (read_documents sorts by doc_id); each Document
+    is dropped once its rows are taken."""
     columns: dict[str, list[dict]] = {name: [] for name in TABLES}
-    for doc_id, document in sorted(documents, key=lambda pair: pair[0]):
+    for doc_id, document in documents:
         for name, rows in document_rows(doc_id, document).items():
             columns[name].extend(rows)
     return {name: pa.Table.from_pylist(columns[name], schema=pa.schema(list(TABLES[name].items()))) for name in TABLES}
@@ -112,11 +126,12 @@ def measures_csv(table: pa.Table) -> str:
     return out.getvalue()
 
 
-def write_dataset(documents: Iterable[tuple[str, Document]], out_dir: Path) -> dict[str, int]:
-    """Write OUT/parquet/<table>.parquet, OUT/measures.csv and OUT/bilan.duckdb; return row counts."""
+def write_dataset(files: Iterable[tuple[str, Path]], out_dir: Path) -> dict[str, int]:
+    """From (doc_id, per-document JSON file) pairs, write OUT/parquet/<table>.parquet,
+    OUT/measures.csv and OUT/bilan.duckdb; return row counts."""
     import duckdb
 
-    tables = collect(documents)
+    tables = collect(read_documents(files))
     parquet_dir = out_dir / "parquet"
     parquet_dir.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():

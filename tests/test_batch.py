@@ -1,4 +1,5 @@
 """bilan batch: per-document status, resume after kill -9, identical datasets across executors."""
+import dataclasses
 import json
 import os
 import shutil
@@ -132,3 +133,47 @@ def test_two_batches_cannot_write_the_same_folder(publications, tmp_path):
     with exclusive(out):
         with pytest.raises(OutputError, match="another bilan batch"):
             run_batch(publications, out, IngestOptions(ocr="never"))
+
+
+def test_outputs_are_the_bytes_of_single_document_extraction(publications, tmp_path):
+    """documents/*.json hold exactly what extracting the file alone gives (validated, indented), the
+    Parquet files exactly what the documents' rows give, fresh or from the cache, a copy of a file
+    under another name included (the batch process no longer parses or holds Documents)."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    from extractors.dataset import collect
+    from extractors.errors import BilanError
+    from extractors.ingest import file_to_document
+    from schemas import Document
+
+    shutil.copy(publications / "not_a_pdf.pdf", publications / "plans" / "same_bytes.pdf")
+    out = tmp_path / "out"
+    options = IngestOptions(ocr="never")
+    first = run_batch(publications, out, options, workers=2)
+    documents = {p.relative_to(out / "documents").as_posix()[:-5]: p.read_bytes()
+                 for p in (out / "documents").rglob("*.json")}
+    assert sorted(documents) == [o.doc_id for o in first.outcomes]
+    expected = {}
+    for doc_id in sorted(documents):
+        try:
+            document = file_to_document(publications / doc_id, options.model_copy(update={"workers": 1}))
+        except BilanError:  # failed and skipped files: the batch's own record, checked by status
+            document = Document.model_validate_json(documents[doc_id])
+            assert document.status in ("failed", "skipped") and document.source.path == str(publications / doc_id)
+        expected[doc_id] = Document.model_validate_json(document.model_dump_json())
+        assert documents[doc_id].decode() == expected[doc_id].model_dump_json(indent=1) + "\n", doc_id
+    for name, table in collect(expected.items()).items():
+        written = io.BytesIO()
+        pq.write_table(table, written)
+        assert (out / "parquet" / f"{name}.parquet").read_bytes() == written.getvalue(), name
+    parquet = {p.name: p.read_bytes() for p in (out / "parquet").glob("*.parquet")}
+
+    second = run_batch(publications, out, options, workers=2)
+    assert all(o.cached for o in second.outcomes) and second.outcomes == [
+        dataclasses.replace(o, cached=True) for o in first.outcomes]
+    assert {p.relative_to(out / "documents").as_posix()[:-5]: p.read_bytes()
+            for p in (out / "documents").rglob("*.json")} == documents
+    assert {p.name: p.read_bytes() for p in (out / "parquet").glob("*.parquet")} == parquet
+
