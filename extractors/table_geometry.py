@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from extractors.layout import union_bbox, words_to_lines
-from schemas import BBox, Page
+from schemas import BBox, Page, Word
 from schemas.table import Ruling
 
 # --- Parameters (all lengths in multiples of the page's median word height) ------------------
@@ -195,7 +195,7 @@ def _segments(page: Page, vs: list[_Rule], unit: float) -> list[_Line]:
     words = page.words
     lines = []
     for line in words_to_lines(words):
-        ids = [i for i in line.word_ids if words[i].text.strip()]
+        ids = [i for i in line.word_ids if words[i].text.strip() and not _turned(words[i])]
         if not ids:
             continue
         ids.sort(key=lambda i: words[i].bbox[0])
@@ -234,8 +234,17 @@ def _segments(page: Page, vs: list[_Rule], unit: float) -> list[_Line]:
     return lines
 
 
+def _turned(word: Word) -> bool:
+    """A word set a quarter turn (a chart's axis title, a turned column head): three letters or
+    more in a box over twice as tall as wide, which no horizontal word can be. Rows are
+    horizontal, so such words are left out of tables."""
+    x0, top, x1, bottom = word.bbox
+    return len(word.text) >= 3 and bottom - top > 2 * (x1 - x0)
+
+
 def _unit(page: Page) -> float:
-    hs = [w.bbox[3] - w.bbox[1] for w in page.words if w.bbox is not None and w.bbox[3] > w.bbox[1] and w.text.strip()]
+    hs = [w.bbox[3] - w.bbox[1] for w in page.words
+          if w.bbox is not None and w.bbox[3] > w.bbox[1] and w.text.strip() and not _turned(w)]
     return statistics.median(hs) if hs else 10.0
 
 
