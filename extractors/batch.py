@@ -10,34 +10,32 @@ Why it is shaped this way:
 * The batch process holds no Document: a worker sends the final JSON text with the few fields the
   outcome needs, the text is written as it is, and the dataset reads the JSON files back one at a
   time. Its memory stays flat however many pages the batch has.
-* Work is scheduled one document per task on a process pool (or a Dask cluster), largest files
-  first so that the last big scan does not run alone at the end; each task OCRs its pages with one
-  single-threaded Tesseract, so N workers keep N cores busy.
+* Work is scheduled on a process pool (or a Dask cluster), one task per document, largest files
+  first, except that the pages to OCR of a document that has two or more are tasks of their own
+  (extractors/batch_pages.py): one long scan keeps every core busy, with one single-threaded
+  Tesseract per worker, and its Document is still the one a whole-document extraction gives.
 """
 from __future__ import annotations
 
 import fnmatch
 import hashlib
 import json
-import multiprocessing
 import os
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from extractors import __version__
 from extractors.atomic import write_text_atomic
-from extractors.errors import BilanError, OCRUnavailable, OutputError, UnsupportedInput
+from extractors.batch_pages import Done, document_text, run_dask, run_local
+from extractors.errors import OutputError, UnsupportedInput
 from extractors.options import IngestOptions
-from schemas import Document, Source, StageError
+from schemas import Document
 
 CACHE_DIR = ".cache"
 DOCUMENTS_DIR = "documents"
-# Errors that say something about this machine, not about the file: never cached.
-TRANSIENT = (OCRUnavailable, OutputError)
 
 
 @dataclass(frozen=True)
@@ -132,60 +130,6 @@ def cache_path(out_dir: Path, task: Task, key: str) -> Path:
     return out_dir / CACHE_DIR / f"{task.sha256}-{key}.json"
 
 
-@dataclass(frozen=True)
-class Done:
-    """A document extracted by a worker: its final JSON text (documents/*.json and the cache hold
-    exactly these bytes) and what the batch process needs to report it, so it never parses it."""
-
-    text: str
-    status: str
-    pages: int
-    reason: str  # the first error's message, "" when there is none
-    cacheable: bool
-
-
-def failed_document(task: Task, status: str, stage: str, message: str) -> Document:
-    kind = Path(task.path).suffix.lower().lstrip(".")
-    kind = kind if kind in ("pdf", "html", "text") else ("image" if kind in ("png", "jpg", "jpeg", "tif", "tiff") else "text")
-    source = Source(path=task.path, sha256=task.sha256, kind=kind, page_count=0)
-    return Document(source=source, status=status, errors=[StageError(stage=stage, message=message)])
-
-
-def extract_one(task: Task, options_json: str) -> Done:
-    """Runs in a worker (process or Dask). Never raises."""
-    from extractors.ingest import file_to_document
-
-    options = IngestOptions.model_validate_json(options_json)
-    try:
-        return as_done(task, file_to_document(task.path, options), True)
-    except UnsupportedInput as e:
-        return as_done(task, failed_document(task, "skipped", "ingest", e.problem), True)
-    except BilanError as e:
-        return as_done(task, failed_document(task, "failed", "ingest", e.problem), not isinstance(e, TRANSIENT))
-    except Exception as e:  # a bug must not stop the batch; it is reported and not cached
-        return as_done(task, failed_document(task, "failed", "internal", f"{type(e).__name__}: {e}"), False)
-
-
-def as_done(task: Task, document: Document, cacheable: bool) -> Done:
-    # One validation round trip before the final text, as when the batch process re-read each
-    # worker's JSON: the pipeline's model_copy(update=...) skips validation, and this guarantees
-    # the documents/*.json bytes stay those of validated data whatever an update put in. It costs
-    # ~3-8 ms a page, in the workers, in parallel (it used to be paid in the batch process).
-    document = Document.model_validate_json(document.model_dump_json())
-    return Done(document_text(document, task.path), document.status, len(document.pages),
-                first_error(document), cacheable)
-
-
-def document_text(document: Document, path: str) -> str:
-    if document.source.path != path:  # same bytes met under another name
-        document = document.model_copy(update={"source": document.source.model_copy(update={"path": path})})
-    return document.model_dump_json(indent=1) + "\n"
-
-
-def first_error(document: Document) -> str:
-    return next((e.message for e in document.errors if e.level == "error"), "")
-
-
 def store(out_dir: Path, task: Task, key: str, result: Done) -> Outcome:
     write_text_atomic(document_json_path(out_dir, task.doc_id), result.text)
     if result.cacheable:
@@ -210,42 +154,6 @@ def from_cache(out_dir: Path, task: Task, key: str) -> Optional[Outcome]:
         return None
     write_text_atomic(document_json_path(out_dir, task.doc_id), text)
     return outcome
-
-
-def run_local(todo: list[Task], options_json: str, workers: int) -> Iterator[tuple[Task, Done]]:
-    if workers == 1 or len(todo) == 1:
-        for task in todo:
-            yield task, extract_one(task, options_json)
-        return
-    # spawn: recycling workers (max_tasks_per_child) is not allowed with fork, and spawned
-    # workers do not inherit the parent's open PDFs or thread state.
-    context = multiprocessing.get_context("spawn")
-    # No max_tasks_per_child: on Python 3.11 a pool whose workers retire is not refilled and the batch
-    # hangs after workers x N documents (CPython gh-115634; bench/batch_bench.py memory reproduced it).
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending = {pool.submit(extract_one, task, options_json): task for task in todo}
-        try:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    task = pending.pop(future)
-                    yield task, future.result()
-        finally:
-            for future in pending:
-                future.cancel()
-
-
-def run_dask(todo: list[Task], options_json: str, scheduler: str) -> Iterator[tuple[Task, Done]]:
-    from distributed import Client, as_completed
-
-    with Client(scheduler, timeout="30s") as client:
-        futures = {client.submit(extract_one, task, options_json, key=f"bilan-{task.sha256[:12]}-{i}", pure=False): task
-                   for i, task in enumerate(todo)}
-        try:
-            for future in as_completed(futures):
-                yield futures[future], future.result()
-        finally:
-            client.cancel(list(futures))
 
 
 @contextmanager
@@ -307,7 +215,7 @@ def extract_all(input_dir, out_dir, options, workers, executor, scheduler, abort
     from extractors.dataset import write_dataset
 
     key = settings_key(options)
-    # Inside a worker, OCR runs inline: parallelism comes from the documents.
+    # Inside a worker, OCR runs inline: parallelism comes from the tasks (documents and pages).
     options_json = options.model_copy(update={"workers": 1}).model_dump_json()
     found = discover(input_dir, out_dir, exclude)
     tasks = make_tasks(found.files, input_dir)

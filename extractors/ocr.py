@@ -28,10 +28,12 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Literal, Optional, Sequence
+from typing import Callable, Iterator, Literal, Optional, Sequence
 
 import numpy as np
 
@@ -457,6 +459,50 @@ def shutdown_pool() -> None:
 atexit.register(shutdown_pool)
 
 
+# --- Page-level scheduling by `bilan batch` ---------------------------------------------------------
+# A batch worker reads one document with one core, so a folder holding one long scan would keep
+# one core busy. The batch extracts such a document in two passes instead: inside defer_ocr(),
+# extraction stops where OCR would start and hands back its page jobs (OcrDeferred); the batch
+# runs them as tasks of its own pool, then extracts again inside prepared_ocr(), where the same
+# jobs are answered from those results. Triage over the whole file, errors, status, repair and
+# records all run the ordinary single-document code, so the Document is the one unsplit extraction
+# gives. Context variables, not globals: a Dask worker runs several tasks in threads of one process.
+
+_DEFER: ContextVar[bool] = ContextVar("bilan_defer_ocr", default=False)
+_PREPARED: ContextVar[Optional[dict[OcrJob, OcrResult]]] = ContextVar("bilan_prepared_ocr", default=None)
+
+
+class OcrDeferred(BaseException):
+    """Raised by submit_ocr_jobs inside defer_ocr() when a document has two or more pages to OCR.
+
+    A BaseException, like GeneratorExit: it is control flow, not a failure, and a broad
+    `except Exception` between the OCR call and the batch must not record it as a page error.
+    """
+
+    def __init__(self, jobs: Sequence[OcrJob]):
+        super().__init__(f"OCR of {len(jobs)} pages deferred to the batch")
+        self.jobs = list(jobs)
+
+
+@contextmanager
+def defer_ocr(enabled: bool = True) -> Iterator[None]:
+    token = _DEFER.set(enabled)
+    try:
+        yield
+    finally:
+        _DEFER.reset(token)
+
+
+@contextmanager
+def prepared_ocr(pairs: Sequence[tuple[OcrJob, OcrResult]]) -> Iterator[None]:
+    """OCR jobs equal to one of `pairs` get its result instead of running (others still run)."""
+    token = _PREPARED.set(dict(pairs))
+    try:
+        yield
+    finally:
+        _PREPARED.reset(token)
+
+
 def submit_ocr_jobs(jobs: Sequence[OcrJob], workers: int) -> Callable[[], list[OcrResult]]:
     """Start OCR of every job; the returned function waits and gives results in job order.
 
@@ -464,6 +510,11 @@ def submit_ocr_jobs(jobs: Sequence[OcrJob], workers: int) -> Callable[[], list[O
     one page or one worker there is no pool: the work runs when the results are asked for. A
     crashed worker (killed for memory, say) fails the pages it had not finished, not the document.
     """
+    prepared = _PREPARED.get()
+    if prepared is not None:  # pages read beforehand by `bilan batch`; see defer_ocr
+        return lambda: [prepared[job] if job in prepared else ocr_job(job) for job in jobs]
+    if _DEFER.get() and len(jobs) >= 2:
+        raise OcrDeferred(jobs)
     if len(jobs) <= 1 or workers <= 1:
         return lambda: [ocr_job(job) for job in jobs]
     pool = shared_pool(workers)

@@ -177,3 +177,71 @@ def test_outputs_are_the_bytes_of_single_document_extraction(publications, tmp_p
             for p in (out / "documents").rglob("*.json")} == documents
     assert {p.name: p.read_bytes() for p in (out / "parquet").glob("*.parquet")} == parquet
 
+
+def fake_ocr(job):
+    """A stand-in for Tesseract: a few words per page, page 2 fails and page 4 reads nothing."""
+    from extractors.ocr import OcrResult
+    from schemas import Word
+
+    if job.number == 2:
+        return OcrResult(number=job.number, error="tesseract exited with 1: fake failure")
+    words = [] if job.number == 4 else [
+        Word(text=text, bbox=(72.0 + 60 * i, 100.0, 120.0 + 60 * i, 112.0), confidence=91.0, origin="ocr")
+        for i, text in enumerate(["Mesure", f"{job.number}", "réalisée", "en", "2024"])]
+    return OcrResult(number=job.number, width=595.0, height=842.0, words=words)
+
+
+def test_split_scan_merges_pages_errors_and_status_like_whole_extraction(tmp_path, monkeypatch):
+    """A scan whose OCR pages were read as separate tasks finishes into the Document extraction
+    gives in one go: page order, the failed page's error, the empty page's warning, status partial."""
+    import pickle
+
+    import extractors.ocr
+    from extractors.batch import make_tasks
+    from extractors.batch_pages import Split, as_done, extract_one, finish_one
+    from extractors.ingest import file_to_document
+
+    monkeypatch.setattr(extractors.ocr, "ocr_job", fake_ocr)
+    shutil.copy(CORPUS / "001_plan_scan.pdf", tmp_path / "scan.pdf")
+    (task,) = make_tasks([tmp_path / "scan.pdf"], tmp_path)
+    options = IngestOptions(workers=1)
+    whole = as_done(task, file_to_document(task.path, options), True)
+    split = extract_one(task, options.model_dump_json(), split=True)
+    assert isinstance(split, Split) and [job.number for job in split.jobs] == [1, 2, 3, 4]
+    pages = [pickle.dumps((0, fake_ocr(job))) for job in reversed(split.jobs)][::-1]
+    finished = finish_one(task, options.model_dump_json(), list(split.jobs), pages)
+    assert finished.text == whole.text
+    assert (finished.status, finished.pages, finished.reason) == ("partial", 3, "tesseract exited with 1: fake failure")
+    document = json.loads(finished.text)
+    assert [p["number"] for p in document["pages"]] == [1, 3, 4]
+    assert [(e["page"], e["level"]) for e in document["errors"]] == [(2, "error"), (4, "warning")]
+    # a lone page to OCR is not worth a split
+    single = extract_one(task, IngestOptions(workers=1, pages="3").model_dump_json(), split=True)
+    assert not isinstance(single, Split) and json.loads(single.text)["pages"][0]["number"] == 3
+
+
+@pytest.mark.ocr
+def test_one_scan_is_read_by_every_worker_and_gives_the_whole_document(tmp_path):
+    """A batch of ONE multi-page scan: its pages are OCR'd by both workers (each page is a task),
+    locally and on Dask, and the document is byte for byte the one whole-document extraction gives."""
+    from extractors.batch import make_tasks
+    from extractors.batch_pages import as_done, run_local
+    from extractors.ingest import file_to_document
+
+    folder = tmp_path / "one"
+    folder.mkdir()
+    shutil.copy(CORPUS / "001_plan_scan.pdf", folder / "scan.pdf")
+    options = IngestOptions(workers=1)
+    (task,) = make_tasks([folder / "scan.pdf"], folder)
+    whole = as_done(task, file_to_document(task.path, options), True)
+    assert whole.status == "success" and whole.pages == 4
+    [(_, done)] = list(run_local([task], options.model_dump_json(), workers=2))
+    assert done.text == whole.text
+    assert len(done.page_pids) == 4 and len(set(done.page_pids)) == 2 and os.getpid() not in done.page_pids
+
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        summary = run_batch(folder, tmp_path / "dask", IngestOptions(), executor="dask", scheduler=cluster.scheduler_address)
+    assert summary.count("success") == 1
+    assert (tmp_path / "dask" / "documents" / "scan.pdf.json").read_text(encoding="utf-8") == whole.text
