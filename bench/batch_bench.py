@@ -1,6 +1,6 @@
 """`bilan batch` throughput and memory, side by side with the practical limits.
 
-    .venv/bin/python bench/batch_bench.py scans   [--repeats 3] [--files 'corpus/*_scan.pdf'] [--contenders ...]
+    .venv/bin/python bench/batch_bench.py scans   [--repeats 3] [--files 'corpus/*_scan.pdf'] [--contenders ...] [--base REF]
     .venv/bin/python bench/batch_bench.py digital [--repeats 5] [--copies 3] [--no-diagnostic]
     .venv/bin/python bench/batch_bench.py memory  [--digital-sets 11] [--scan-sets 1] [--timeline] [--pool-fix]
     .venv/bin/python bench/batch_bench.py profile [--pdf corpus/002_plan.pdf] [--top 30]
@@ -19,7 +19,10 @@ waits for it); the 1-minute load average before each run is printed with it.
   tesseract: the same pages pre-rendered (not timed) with `pdftoppm -r 300 -gray -png`, then
   `tesseract PNG OUT -l LANG tsv`, two at a time through `xargs -P 2`. ocrmypdf (Debian package,
   bench only): `ocrmypdf -l fra --sidecar OUT.txt --jobs 2 --output-type pdf IN OUT` file after
-  file (ocrmypdf-j2-seq), or `--jobs 1` with two files at a time (ocrmypdf-j1-par).
+  file (ocrmypdf-j2-seq), or `--jobs 1` with two files at a time (ocrmypdf-j1-par). bilan-base
+  (with --base REF): the same bilan command run from the code of git revision REF (`git archive`
+  into a temporary folder, first on PYTHONPATH), for a before/after comparison within one run.
+  `--files corpus/002_plan_scan.pdf` is the one-big-scan case (17 pages in one file).
 * digital: born-digital PDFs (five corpus documents and five real ones, 92 pages a set) copied
   --copies times, each copy's bytes made different (a `%bilan-bench-N` comment line after %%EOF)
   so that no content-addressed cache can skip one. bilan: `bilan batch`, fresh OUT each run.
@@ -146,10 +149,10 @@ def copy_marked(source: Path, target: Path, mark: str) -> None:
     target.write_bytes(data)
 
 
-def run_timed(command, **kwargs) -> tuple[float, float, subprocess.CompletedProcess]:
+def run_timed(command, env=None, **kwargs) -> tuple[float, float, subprocess.CompletedProcess]:
     """(wall s, CPU s of the command and its descendants, result)."""
     cpu, started = cpu_seconds(), time.perf_counter()
-    done = subprocess.run(command, env=ENV, capture_output=True, text=True, **kwargs)
+    done = subprocess.run(command, env=env or ENV, capture_output=True, text=True, **kwargs)
     return time.perf_counter() - started, cpu_seconds() - cpu, done
 
 
@@ -201,14 +204,23 @@ def report(results: dict[str, list[dict]], pages: int, baselines: list[tuple[str
 
 # --- scans ---------------------------------------------------------------------------------------
 
-SCAN_CONTENDERS = ["bilan", "bilan-fra", "tesseract", "tesseract-fra", "ocrmypdf-j2-seq", "ocrmypdf-j1-par"]
+SCAN_CONTENDERS = ["bilan", "bilan-fra", "tesseract", "tesseract-fra", "ocrmypdf-j2-seq", "ocrmypdf-j1-par", "bilan-base"]
+
+
+def base_checkout(ref: str, into: Path) -> dict[str, str]:
+    """The code of git revision `ref` in `into`; the environment that runs bilan from it."""
+    into.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "extractors", "schemas"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return {**ENV, "PYTHONPATH": str(into)}
 
 
 def scans(args) -> None:
     files = sorted(ROOT.glob(args.files)) if not Path(args.files).is_absolute() else sorted(Path("/").glob(args.files[1:]))
     if not files:
         sys.exit(f"no file matches {args.files} (run `python corpus/make_corpus.py` first)")
-    contenders = args.contenders or SCAN_CONTENDERS
+    contenders = args.contenders or [c for c in SCAN_CONTENDERS if c != "bilan-base"]
     for tool in ["tesseract", "pdftoppm", "xargs"] + (["ocrmypdf"] if any(c.startswith("ocrmypdf") for c in contenders) else []):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not installed" + (" (apt-get install -y ocrmypdf)" if tool == "ocrmypdf" else ""))
@@ -229,10 +241,13 @@ def scans(args) -> None:
         print(f"{len(files)} files, {pages} pages: {', '.join(p.name for p in files)}; workers {workers}; "
               f"bilan {bilan_command()[0]}; load1 {load1():.2f}", flush=True)
 
-        def bilan(rep: int, lang: str) -> tuple[float, float]:
-            out = work / f"out-bilan-{lang}-{rep}"
-            wall, cpu, done = run_timed([*bilan_command(), "batch", str(inputs), "-o", str(out), "--workers", str(workers),
-                                         "--ocr", "auto", "--lang", lang])
+        base_env = base_checkout(args.base, work / "base") if "bilan-base" in contenders else None
+
+        def bilan(rep: int, lang: str, env=None) -> tuple[float, float]:
+            out = work / f"out-bilan-{lang}-{rep}-{int(env is not None)}"
+            command = [sys.executable, "-c", "from extractors.cli import app; app()"] if env else bilan_command()
+            wall, cpu, done = run_timed([*command, "batch", str(inputs), "-o", str(out), "--workers", str(workers),
+                                         "--ocr", "auto", "--lang", lang], env=env, cwd=work)  # cwd: not ROOT's code first
             check(done, "bilan batch")
             origins = batch_origins(out)
             if origins.get("ocr", 0) != pages:
@@ -271,6 +286,7 @@ def scans(args) -> None:
         runners = {
             "bilan": lambda rep: bilan(rep, "fra+eng"),
             "bilan-fra": lambda rep: bilan(rep, "fra"),
+            "bilan-base": lambda rep: bilan(rep, "fra+eng", base_env),
             "tesseract": lambda rep: tesseract(rep, "fra+eng"),
             "tesseract-fra": lambda rep: tesseract(rep, "fra"),
             "ocrmypdf-j2-seq": lambda rep: ocrmypdf(rep, parallel_files=False),
@@ -285,7 +301,7 @@ def scans(args) -> None:
                 print(f"  rep {rep + 1} {name:16} {wall:7.2f} s wall {cpu:7.1f} s CPU  {pages / wall:5.2f} pages/s  (load1 {load:.2f})", flush=True)
         report(results, pages, [("bilan", "tesseract"), ("bilan-fra", "tesseract-fra"), ("bilan-fra", "tesseract"),
                                 ("bilan", "ocrmypdf-j2-seq"), ("bilan-fra", "ocrmypdf-j2-seq"),
-                                ("bilan", "ocrmypdf-j1-par"), ("bilan-fra", "ocrmypdf-j1-par")])
+                                ("bilan", "ocrmypdf-j1-par"), ("bilan-fra", "ocrmypdf-j1-par"), ("bilan", "bilan-base")])
         print(f"\nuptime after: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -689,6 +705,7 @@ def main() -> None:
     p = sub.add_parser("scans", help="scanned pages: bilan batch vs tesseract CLI vs ocrmypdf")
     p.add_argument("--files", default="corpus/*_scan.pdf", help="glob, relative to the repository (default: all 5 corpus scans, 55 pages)")
     p.add_argument("--contenders", nargs="*", choices=SCAN_CONTENDERS)
+    p.add_argument("--base", default="HEAD", help="git revision run as the bilan-base contender")
     p.set_defaults(run=scans)
     p = sub.add_parser("digital", help="born-digital PDFs: bilan batch vs pdfplumber extract_words")
     p.add_argument("--copies", type=int, default=3, help="copies of the 10-file set (92 pages each)")
