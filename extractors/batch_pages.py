@@ -115,9 +115,27 @@ def as_done(task: Task, document: Document, cacheable: bool) -> Done:
 
 
 def document_text(document: Document, path: str) -> str:
-    if document.source.path != path:  # same bytes met under another name
-        document = document.model_copy(update={"source": document.source.model_copy(update={"path": path})})
+    if document.source.path != path:  # same bytes met under another name: every path it names
+        data = document.model_dump()
+        old = data["source"]["path"]
+        data["source"]["path"] = path
+        _rename_provenance(data["records"], old, path)
+        document = Document.model_validate(data)
     return document.model_dump_json(indent=1) + "\n"
+
+
+def _rename_provenance(node, old: str, new: str) -> None:
+    """Records carry the file they were read from (`provenance.file`); a copy read from the
+    cache must name itself, or a rerun would write other bytes than the first run."""
+    if isinstance(node, dict):
+        provenance = node.get("provenance")
+        if isinstance(provenance, dict) and provenance.get("file") == old:
+            provenance["file"] = new
+        for value in node.values():
+            _rename_provenance(value, old, new)
+    elif isinstance(node, list):
+        for value in node:
+            _rename_provenance(value, old, new)
 
 
 def first_error(document: Document) -> str:

@@ -245,3 +245,22 @@ def test_one_scan_is_read_by_every_worker_and_gives_the_whole_document(tmp_path)
         summary = run_batch(folder, tmp_path / "dask", IngestOptions(), executor="dask", scheduler=cluster.scheduler_address)
     assert summary.count("success") == 1
     assert (tmp_path / "dask" / "documents" / "scan.pdf.json").read_text(encoding="utf-8") == whole.text
+
+
+def test_a_copy_read_from_the_cache_names_itself(tmp_path):
+    """Two files with the same bytes share one cache entry; on a rerun, each copy's JSON must be
+    the bytes of the first run, its records' provenance naming the copy, not the other file."""
+    folder = tmp_path / "publications"
+    (folder / "copie").mkdir(parents=True)
+    shutil.copy(CORPUS / "seeds" / "001_d6fa14bbe54c387b.txt", folder / "plan.txt")
+    shutil.copy(CORPUS / "seeds" / "001_d6fa14bbe54c387b.txt", folder / "copie" / "plan.txt")
+    out = tmp_path / "out"
+    options = IngestOptions(ocr="never")
+    run_batch(folder, out, options, workers=1)
+    first = {p: p.read_bytes() for p in sorted((out / "documents").rglob("*.json"))}
+    run_batch(folder, out, options, workers=1)
+    assert {p: p.read_bytes() for p in sorted((out / "documents").rglob("*.json"))} == first
+    for path, text in first.items():
+        document = json.loads(text)
+        files = {m["provenance"]["file"] for m in document["records"]["measures"]}
+        assert files == {document["source"]["path"]}, path
