@@ -33,6 +33,8 @@ from typing import Optional
 
 from schemas.records import Indicator, ProgressPart
 
+from extractors.line_join import join_wrapped
+
 Word = tuple[str, Optional[bool]]  # (text, bold)
 CellLines = list[list[Word]]  # lines of words
 Paragraphs = list[CellLines]
@@ -87,17 +89,11 @@ def clean(text: str) -> str:
 
 
 def join_lines(lines: list[str]) -> str:
-    """Lines of one paragraph as one string: a space between lines; a word cut after its hyphen
-    ("main-" / "d'œuvre") is joined without one."""
+    """Lines of one paragraph as one string (`extractors.line_join`: "com-" / "pétences" is one
+    word, "main-" / "d'œuvre" one compound)."""
     out = ""
     for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[:1].isalpha():
-            out += line
-        else:
-            out = f"{out} {line}" if out else line
+        out = join_wrapped(out, line)
     return clean(out)
 
 

@@ -16,6 +16,7 @@ from typing import Optional
 
 from schemas import Document, Page
 
+from extractors.line_join import join_wrapped
 from extractors.records_layout import Row, document_rows
 
 BULLETS = "•·▪◦‣∙●○■□-–—*+¢©®»>o°e✓➢➤❖"  # with what OCR makes of a bullet (*, +, ¢, °, e, o)
@@ -79,13 +80,8 @@ def split_marker(text: str) -> tuple[Optional[str], Optional[str], str]:
 
 
 def join_text(left: str, right: str) -> str:
-    """Join a hard-wrapped line to the next: words cut by a hyphen at the line end are joined."""
-    left, right = left.rstrip(), right.strip()
-    if not left:
-        return right
-    if re.search(r"[^\W\d_]-$", left) and right[:1].islower() and not re.match(r"[dlnmst]['’]|qu['’]", right):
-        return left[:-1] + right
-    return left + " " + right
+    """Join a hard-wrapped line to the next (`extractors.line_join`)."""
+    return join_wrapped(left, right)
 
 
 # --- text pages ----------------------------------------------------------------------------------
