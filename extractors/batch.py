@@ -23,7 +23,7 @@ import json
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
@@ -137,6 +137,24 @@ def store(out_dir: Path, task: Task, key: str, result: Done) -> Outcome:
     return Outcome(task.doc_id, result.status, result.pages, result.reason, cached=False)
 
 
+def split_copies(todo: list[Task]) -> tuple[list[Task], dict[str, list[Task]]]:
+    """The first file of each content (by document id) and, by hash, the other files with its bytes."""
+    first: dict[str, Task] = {}
+    copies: dict[str, list[Task]] = {}
+    for task in sorted(todo, key=lambda t: t.doc_id):
+        if task.sha256 in first:
+            copies.setdefault(task.sha256, []).append(task)
+        else:
+            first[task.sha256] = task
+    return list(first.values()), copies
+
+
+def renamed(result: Done, copy: Task) -> Done:
+    """`result` as if it had been extracted from `copy`, a file with the same bytes."""
+    text = document_text(Document.model_validate_json(result.text), copy.path)
+    return replace(result, text=text, cacheable=False)  # the cache entry (keyed by the bytes) is written once
+
+
 def from_cache(out_dir: Path, task: Task, key: str) -> Optional[Outcome]:
     """The cached document written as documents/<doc_id>.json; None when there is none."""
     path = cache_path(out_dir, task, key)
@@ -231,11 +249,16 @@ def extract_all(input_dir, out_dir, options, workers, executor, scheduler, abort
     for outcome in cached:
         summary.outcomes.append(outcome)
         on_progress(outcome, len(summary.outcomes), len(tasks))
+    todo, copies = split_copies(todo)
     todo.sort(key=lambda t: (-t.size, t.doc_id))  # largest first: a shorter tail on the last worker
     results = run_dask(todo, options_json, scheduler) if executor == "dask" else run_local(todo, options_json, workers)
     for task, result in results:
-        summary.outcomes.append(store(out_dir, task, key, result))
-        on_progress(summary.outcomes[-1], len(summary.outcomes), len(tasks))
+        done = [(task, store(out_dir, task, key, result))]
+        # files with the same bytes are read once; each copy gets the document under its own name
+        done += [(copy, store(out_dir, copy, key, renamed(result, copy))) for copy in copies.get(task.sha256, ())]
+        for _, outcome in done:
+            summary.outcomes.append(outcome)
+            on_progress(outcome, len(summary.outcomes), len(tasks))
         if abort_on_error and result.status == "failed":
             summary.aborted = True
             results.close()

@@ -247,17 +247,28 @@ def test_one_scan_is_read_by_every_worker_and_gives_the_whole_document(tmp_path)
     assert (tmp_path / "dask" / "documents" / "scan.pdf.json").read_text(encoding="utf-8") == whole.text
 
 
-def test_a_copy_read_from_the_cache_names_itself(tmp_path):
-    """Two files with the same bytes share one cache entry; on a rerun, each copy's JSON must be
-    the bytes of the first run, its records' provenance naming the copy, not the other file."""
+def test_copies_are_read_once_and_each_names_itself(tmp_path, monkeypatch):
+    """Two files with the same bytes are extracted once and share one cache entry; each copy's
+    JSON is what extracting it alone gives (its records' provenance naming the copy, not the
+    other file), and a rerun from the cache writes the same bytes."""
+    import extractors.ingest
+    from extractors.ingest import file_to_document
+
     folder = tmp_path / "publications"
     (folder / "copie").mkdir(parents=True)
     shutil.copy(CORPUS / "seeds" / "001_d6fa14bbe54c387b.txt", folder / "plan.txt")
     shutil.copy(CORPUS / "seeds" / "001_d6fa14bbe54c387b.txt", folder / "copie" / "plan.txt")
     out = tmp_path / "out"
     options = IngestOptions(ocr="never")
-    run_batch(folder, out, options, workers=1)
+    read = []
+    monkeypatch.setattr(extractors.ingest, "file_to_document",
+                        lambda path, opts=None: read.append(path) or file_to_document(path, opts))
+    summary = run_batch(folder, out, options, workers=1)
+    assert len(read) == 1 and summary.count("success") == 2
     first = {p: p.read_bytes() for p in sorted((out / "documents").rglob("*.json"))}
+    for name in ("plan.txt", "copie/plan.txt"):
+        alone = file_to_document(folder / name, options.model_copy(update={"workers": 1}))
+        assert first[out / "documents" / f"{name}.json"].decode() == alone.model_dump_json(indent=1) + "\n"
     run_batch(folder, out, options, workers=1)
     assert {p: p.read_bytes() for p in sorted((out / "documents").rglob("*.json"))} == first
     for path, text in first.items():
