@@ -32,9 +32,11 @@ from extractors.atomic import write_text_atomic
 from extractors.batch_pages import Done, document_text, run_dask, run_local
 from extractors.errors import OutputError, UnsupportedInput
 from extractors.options import IngestOptions
+from extractors.page_cache import PageCache
 from schemas import Document
 
 CACHE_DIR = ".cache"
+PAGES_DIR = "pages"  # OCR'd pages of documents not finished yet (extractors.page_cache)
 DOCUMENTS_DIR = "documents"
 
 
@@ -53,6 +55,7 @@ class Outcome:
     pages: int
     reason: str = ""  # one line, for failed and skipped documents
     cached: bool = False
+    reused_pages: int = 0  # OCR'd pages taken over from an interrupted run (extractors.page_cache)
 
 
 @dataclass
@@ -134,7 +137,8 @@ def store(out_dir: Path, task: Task, key: str, result: Done) -> Outcome:
     write_text_atomic(document_json_path(out_dir, task.doc_id), result.text)
     if result.cacheable:
         write_text_atomic(cache_path(out_dir, task, key), result.text)
-    return Outcome(task.doc_id, result.status, result.pages, result.reason, cached=False)
+    return Outcome(task.doc_id, result.status, result.pages, result.reason, cached=False,
+                   reused_pages=result.page_pids.count(0))
 
 
 def split_copies(todo: list[Task]) -> tuple[list[Task], dict[str, list[Task]]]:
@@ -251,9 +255,14 @@ def extract_all(input_dir, out_dir, options, workers, executor, scheduler, abort
         on_progress(outcome, len(summary.outcomes), len(tasks))
     todo, copies = split_copies(todo)
     todo.sort(key=lambda t: (-t.size, t.doc_id))  # largest first: a shorter tail on the last worker
-    results = run_dask(todo, options_json, scheduler) if executor == "dask" else run_local(todo, options_json, workers)
+    pages = PageCache(out_dir / CACHE_DIR / PAGES_DIR, key)
+    if executor == "dask":
+        results = run_dask(todo, options_json, scheduler)
+    else:
+        results = run_local(todo, options_json, workers, pages)
     for task, result in results:
         done = [(task, store(out_dir, task, key, result))]
+        pages.forget(task.sha256)  # written: the document cache covers its pages now
         # files with the same bytes are read once; each copy gets the document under its own name
         done += [(copy, store(out_dir, copy, key, renamed(result, copy))) for copy in copies.get(task.sha256, ())]
         for _, outcome in done:
@@ -263,6 +272,8 @@ def extract_all(input_dir, out_dir, options, workers, executor, scheduler, abort
             summary.aborted = True
             results.close()
             break
+    if not summary.aborted:
+        pages.clear()  # every document is done: no page waits for one
     write_dataset([(o.doc_id, document_json_path(out_dir, o.doc_id)) for o in summary.outcomes], out_dir)
     summary.outcomes.sort(key=lambda o: o.doc_id)
     return summary

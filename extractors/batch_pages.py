@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Iterator, Optional, Union
 from extractors.errors import BilanError, OCRUnavailable, OutputError, UnsupportedInput
 from extractors.ocr import OcrDeferred, OcrJob, defer_ocr, ocr_job, prepared_ocr
 from extractors.options import IngestOptions
+from extractors.page_cache import PageCache
 from schemas import Document, Source, StageError
 
 if TYPE_CHECKING:
@@ -66,10 +67,22 @@ def extract_one(task: Task, options_json: str, split: bool = False) -> Union[Don
     return extract(task, options_json, defer_ocr(split))
 
 
-def ocr_page(job: OcrJob) -> bytes:
+def ocr_page(job: OcrJob, sha256: str = "", cache: Optional[PageCache] = None) -> bytes:
     """One page of a split document. Pickled here, unpickled by finish_one: the batch process only
-    passes the bytes on, and never builds the page's words."""
-    return pickle.dumps((os.getpid(), ocr_job(job)))
+    passes the bytes on, and never builds the page's words. Kept in `cache` until the document is
+    done, so that a resumed batch does not OCR it again."""
+    result = ocr_job(job)
+    if cache is not None:
+        try:
+            cache.save(sha256, result)
+        except OutputError:
+            pass  # only a resume would have used it
+    return pickle.dumps((os.getpid(), result))
+
+
+def cached_page(result) -> bytes:
+    """A page taken from the page cache, in ocr_page's form; process id 0 says where it came from."""
+    return pickle.dumps((0, result))
 
 
 def finish_one(task: Task, options_json: str, jobs: list[OcrJob], pages: list[bytes]) -> Done:
@@ -160,6 +173,7 @@ class SplitDocument:
 class WorkQueue:
     tasks: list[Task]
     options_json: str
+    cache: Optional[PageCache] = None
     heap: list[tuple[int, int, int]] = field(default_factory=list)  # (step, document index, page index)
     splits: dict[int, SplitDocument] = field(default_factory=dict)
 
@@ -170,9 +184,17 @@ class WorkQueue:
         return bool(self.heap)
 
     def split(self, index: int, split: Split) -> None:
-        self.splits[index] = SplitDocument(split.jobs, [None] * len(split.jobs), len(split.jobs))
-        for page in range(len(split.jobs)):
-            heapq.heappush(self.heap, (PAGE, index, page))
+        pending = self.splits[index] = SplitDocument(split.jobs, [None] * len(split.jobs), len(split.jobs))
+        sha256 = self.tasks[index].sha256
+        for page, job in enumerate(split.jobs):
+            kept = self.cache.load(sha256, job.number) if self.cache is not None else None
+            if kept is not None:  # OCR'd by a run that was stopped before the document was done
+                pending.pages[page] = cached_page(kept)
+                pending.left -= 1
+            else:
+                heapq.heappush(self.heap, (PAGE, index, page))
+        if not pending.left:
+            heapq.heappush(self.heap, (FINISH, index, 0))
 
     def pop(self) -> tuple[tuple, tuple[int, int, int]]:
         """(function and arguments, step) of the next task."""
@@ -183,7 +205,7 @@ class WorkQueue:
             return (extract_one, task, self.options_json, True), step
         pending = self.splits[index]
         if kind == PAGE:
-            return (ocr_page, pending.jobs[page]), step
+            return (ocr_page, pending.jobs[page], task.sha256, self.cache), step
         return (finish_one, task, self.options_json, list(pending.jobs), pending.pages), step
 
     def settle(self, step: tuple[int, int, int], result) -> Optional[tuple[Task, Done]]:
@@ -203,12 +225,13 @@ class WorkQueue:
         return self.tasks[index], result
 
 
-def run_local(todo: list[Task], options_json: str, workers: int) -> Iterator[tuple[Task, Done]]:
+def run_local(todo: list[Task], options_json: str, workers: int,
+              cache: Optional[PageCache] = None) -> Iterator[tuple[Task, Done]]:
     if workers == 1:  # nothing to spread pages over: one task per document, in this process
         for task in todo:
             yield task, extract_one(task, options_json)
         return
-    queue = WorkQueue(todo, options_json)
+    queue = WorkQueue(todo, options_json, cache)
     if len(todo) == 1:  # a lone document needs no pool unless it has pages to spread
         queue.heap.clear()
         first = extract_one(todo[0], options_json, split=True)

@@ -249,12 +249,14 @@ class BatchProgress:
 
         self.pages += outcome.pages
         if not outcome.cached:  # the rate is of work done now, not of documents found done
-            self.pages_worked += outcome.pages
+            self.pages_worked += outcome.pages - outcome.reused_pages
         rate = self.pages_worked / max(time.perf_counter() - self.started, 1e-9)
         if self.progress is not None:
             self.progress.update(self.task, completed=done, pages=self.pages, rate=rate)
         else:
             note = " (cached)" if outcome.cached else ""
+            if outcome.reused_pages:
+                note = f" ({outcome.reused_pages} OCR'd pages taken over from the interrupted run)"
             typer.echo(f"bilan: [{done}/{total}] {outcome.doc_id}: {outcome.status}, {outcome.pages} pages{note}; "
                        f"{self.pages} pages, {rate:.1f} pages/s", err=True)
 

@@ -275,3 +275,33 @@ def test_copies_are_read_once_and_each_names_itself(tmp_path, monkeypatch):
         document = json.loads(text)
         files = {m["provenance"]["file"] for m in document["records"]["measures"]}
         assert files == {document["source"]["path"]}, path
+
+
+@pytest.mark.ocr
+def test_a_scan_killed_midway_resumes_from_its_ocr_pages(tmp_path):
+    """kill -9 while a scan's pages are being OCR'd: the resumed batch takes over the pages done
+    (extractors.page_cache), OCRs the rest, and writes what single-document extraction gives."""
+    from extractors.ingest import file_to_document
+
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    shutil.copy(CORPUS / "001_plan_scan.pdf", folder / "plan.pdf")  # 4 image-only pages
+    out = tmp_path / "out"
+    pages = out / ".cache" / "pages"
+    process = subprocess.Popen([str(BILAN), "batch", str(folder), "-o", str(out), "--workers", "2"],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                               env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and not list(pages.glob("*.json")):
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    kept = list(pages.glob("*.json"))
+    assert kept and not (out / "documents" / "plan.pdf.json").exists(), "the kill should land mid-document"
+
+    summary = run_batch(folder, out, IngestOptions(), workers=2)
+    [outcome] = summary.outcomes
+    assert outcome.status == "success" and outcome.reused_pages == len(kept)
+    assert not list(pages.glob("*.json"))  # the document cache covers them now
+    alone = file_to_document(folder / "plan.pdf", IngestOptions(workers=1))
+    assert (out / "documents" / "plan.pdf.json").read_text() == alone.model_dump_json(indent=1) + "\n"
