@@ -297,8 +297,8 @@ def bilan_pages(pdf_path: Path):
     import pypdfium2 as pdfium
 
     from extractors.layout import words_to_lines
-    from extractors.pdf_chars import PageTransform
-    from extractors.pdf_text_layer import page_rulings, page_words
+    from extractors.pdf_chars import PageTransform, page_rulings
+    from extractors.pdf_text_layer import page_words
     from schemas import Page
 
     pdf = pdfium.PdfDocument(str(pdf_path))

@@ -14,13 +14,16 @@ rest of bilan.
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 import pypdfium2.raw as pdfium_c
 
 from schemas.table import Ruling
 
+# "ABCDEF+Arial-BoldMT": six capitals and a plus mark a font subset embedded in the file.
+SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 # pdfium's marker for a hyphen it judged to be a line-end hyphenation; the page shows "-".
 PDFIUM_SOFT_HYPHEN = 0x02
 NOT_A_CHAR = {0, 0xFFFE, 0xFFFF, 0x0A, 0x0D}
@@ -91,12 +94,10 @@ def page_chars(page, transform: PageTransform | None = None) -> list[dict[str, A
     Spaces pdfium generated between words are kept as zero-width blanks right after the previous
     glyph, so they end words the way a real space character does.
     """
-    from extractors.pdf_text_layer import clean_font_name
-
     transform = transform or PageTransform.of(page)
     textpage = page.get_textpage()
     try:
-        return _read_chars(textpage.raw, transform, clean_font_name)
+        return _read_chars(textpage.raw, transform)
     finally:
         textpage.close()
 
@@ -132,7 +133,11 @@ class _Style:
     simple: bool  # upright on an unrotated page: the fast box computation applies
 
 
-def _read_chars(tp, transform: PageTransform, clean_font_name) -> list[dict[str, Any]]:
+def clean_font_name(name: Optional[str]) -> Optional[str]:
+    return SUBSET_PREFIX.sub("", name) if name else None
+
+
+def _read_chars(tp, transform: PageTransform) -> list[dict[str, Any]]:
     # The loop calls pdfium 4-5 times a glyph; everything shared by a text object is read once.
     get_unicode, is_generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
     get_object, get_origin = pdfium_c.FPDFText_GetTextObject, pdfium_c.FPDFText_GetCharOrigin
@@ -176,7 +181,7 @@ def _read_chars(tp, transform: PageTransform, clean_font_name) -> list[dict[str,
         last_object, last_origin = text_object, (ox, oy)
         style = styles.get(text_object)
         if style is None:
-            style = styles[text_object] = _style(tp, i, handle, transform, clean_font_name)
+            style = styles[text_object] = _style(tp, i, handle, transform)
         if style.simple:
             width = widths.get((text_object, code))
             if width is None:
@@ -202,7 +207,7 @@ def _read_chars(tp, transform: PageTransform, clean_font_name) -> list[dict[str,
     return chars
 
 
-def _style(tp, i: int, handle, transform: PageTransform, clean_font_name) -> _Style:
+def _style(tp, i: int, handle, transform: PageTransform) -> _Style:
     name_buffer = ctypes.create_string_buffer(256)
     flags = ctypes.c_int()
     length = pdfium_c.FPDFText_GetFontInfo(tp, i, name_buffer, len(name_buffer), flags)
@@ -298,8 +303,8 @@ def _subpaths(path) -> Iterator[tuple[list[tuple[float, float]], bool]]:
 
 
 def page_rulings(page, transform: PageTransform | None = None) -> list[Ruling]:
-    """Drawn lines of a pypdfium2 page: what `table_geometry.rulings_from_pdfplumber` kept from
-    pdfplumber's lines, rects and curves, read from pdfium's path objects.
+    """Drawn lines of a pypdfium2 page (table borders, for `Page.rulings`): what bilan kept of
+    pdfplumber's lines, rects and curves before, read from pdfium's path objects.
 
     Per subpath, like pdfminer: a line segment, a rectangle or a curve. Kept: lines and shapes
     thin enough to be a line, and the four sides of stroked rectangles. Filled rectangles without
@@ -321,11 +326,11 @@ def page_rulings(page, transform: PageTransform | None = None) -> list[Ruling]:
             continue  # neither filled nor stroked: nothing is drawn
         for points, straight in _subpaths(path):
             # path space -> user space -> display
+            if len(points) < 2:
+                continue
             user = [(a * px + c * py + e, b * px + d * py + f) for px, py in points]
             xs, ys = [p[0] for p in user], [p[1] for p in user]
             x0, top, x1, bottom = transform.box(min(xs), min(ys), max(xs), max(ys))
-            if len(user) < 2:
-                continue
             if min(x1 - x0, bottom - top) <= MAX_RULING_THICKNESS:
                 add(x0, top, x1, bottom)
             elif straight and stroke.value and _is_rectangle(user):

@@ -111,8 +111,8 @@ def read_text_layer_pages(path: Path, plans: list[PlannedPage], options: IngestO
     errors: list[StageError] = []
     if not plans:
         return pages, errors  # a scanned PDF does not pay for importing the word grouping
-    from extractors.pdf_chars import PageTransform
-    from extractors.pdf_text_layer import page_rulings, read_text_layer
+    from extractors.pdf_chars import PageTransform, page_rulings
+    from extractors.pdf_text_layer import read_text_layer
 
     with open_pdfium(path, options) as pdf:
         for plan in plans:

@@ -11,10 +11,7 @@ from typing import Any, Optional
 
 from extractors.layout import words_to_lines
 from schemas import Line, Word
-from schemas.table import Ruling
 
-# "ABCDEF+Arial-BoldMT": six capitals and a plus mark a font subset embedded in the file.
-SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 # Weight words in PostScript / TrueType names: Arial-BoldMT, Helvetica-Black, HelveticaLTStd-BlkCond,
 # Roboto-SemiBold, Futura-Heavy, MinionPro-Bd, "Arial,Bold" and "Arial,B" (TrueType style
 # suffixes), CMBX10 (TeX bold extended), NimbusRomNo9L-Medi (URW's Times bold, LaTeX's default).
@@ -28,10 +25,6 @@ TEX_BOLD = re.compile(r"^cmbx|^cmb\d", re.IGNORECASE)
 # Pieces of one word that pdfplumber split because font or size changed inside it (a small-caps
 # "C" + "hapitre", a bold first letter) touch each other; real word gaps are a space wide.
 MAX_GLUE_GAP = 0.5  # points
-
-
-def clean_font_name(name: Optional[str]) -> Optional[str]:
-    return SUBSET_PREFIX.sub("", name) if name else None
 
 
 def is_bold(font: Optional[str]) -> Optional[bool]:
@@ -143,10 +136,3 @@ def page_words(page, transform=None) -> list[Word]:
 def read_text_layer(page, transform=None) -> tuple[list[Word], list[Line]]:
     words = page_words(page, transform)
     return words, words_to_lines(words)
-
-
-def page_rulings(page, transform=None) -> list[Ruling]:
-    """Drawn lines of one pypdfium2 page (table borders), for `Page.rulings`."""
-    from extractors.pdf_chars import page_rulings as pdfium_rulings
-
-    return pdfium_rulings(page, transform)
