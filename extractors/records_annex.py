@@ -23,9 +23,9 @@ from typing import Optional
 from schemas.records import Indicator, Measure, Provenance
 
 from extractors import records_annex_progress as progress
-from extractors.measure_fields import fold
+from extractors.measure_fields import fold, join_lines
 from extractors.records_annex_columns import distribute, indicator_cells, org_cells
-from extractors.records_annex_rows import NAME_JOINS, is_acronym, join_wrapped, read_row, split_rows
+from extractors.records_annex_rows import NAME_JOINS, is_acronym, read_row, split_rows
 from extractors.records_fields import clean_text
 from extractors.records_units import Unit
 
@@ -257,7 +257,7 @@ def _fill(pages: list[TablePage]) -> list[Draft]:
                 for draft, names in zip(without, org_cells(band.org_blocks, len(without))):
                     draft.orgs = names
             for draft in band.drafts:
-                draft.title_text = clean_text(join_wrapped(draft.title))
+                draft.title_text = clean_text(join_lines(draft.title))
             drafts.extend(band.drafts)
     corpus = [d.title_text for d in drafts]
     for page in pages:

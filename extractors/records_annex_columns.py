@@ -20,7 +20,7 @@ from functools import lru_cache
 from schemas.records import Indicator
 
 from extractors.measure_fields import fold, is_deadline, join_lines, target_of
-from extractors.records_annex_rows import join_wrapped, split_names
+from extractors.records_annex_rows import split_names
 
 WORD = re.compile(r"[a-z0-9]{4,}")
 COMMON = {"dans", "pour", "avec", "leur", "leurs", "sont", "cette", "entre", "selon", "ainsi", "plus", "tous", "toutes"}
@@ -48,14 +48,14 @@ def indicator_cells(lines: list[tuple[str, bool]]) -> list[Indicator]:
     has_deadlines = any(is_deadline(text) for text, _ in lines)
     for text, _ in lines:
         if is_deadline(text) and (pending or not out):
-            statement = join_wrapped(pending).strip(" ,;")
+            statement = join_lines(pending).strip(" ,;")
             if statement:
                 out.append(Indicator(text=statement, target=target_of(statement), deadline=text.strip()))
             pending = []
         elif not is_deadline(text):
             pending.append(text)
     if pending and not has_deadlines:
-        statement = join_wrapped(pending)
+        statement = join_lines(pending)
         out.append(Indicator(text=statement, target=target_of(statement), deadline=None))
     return out
 

@@ -28,9 +28,8 @@ from typing import Optional
 
 from schemas.records import Indicator
 
-from extractors.measure_fields import clean, fold, is_deadline, target_of
+from extractors.measure_fields import fold, is_deadline, join_lines, target_of
 from extractors.records_fields import ACRONYM, HYPHENATED_NAME, split_orgs
-from extractors.records_units import join_text
 
 # Head nouns of organisation names (folded prefixes), the words a public body's name opens with.
 ORG_HEADS = ("ministere", "office", "federation", "commission", "conseil", "comite", "bureau", "secretariat",
@@ -45,15 +44,6 @@ NAME_STOPS = {"à", "a", "au", "aux", "en", "pour", "qui", "que", "dans", "sur",
               "est", "sont", "ont", "soit", "d'un", "d'une"}
 MAX_NAME_WORDS = 8
 NOISE = re.compile(r"^[^\w(«\"]+$")  # OCR specks read as tokens (". )", "]", "|")
-
-
-def join_wrapped(lines: list[str]) -> str:
-    """Lines of one cell as one string; a word cut by a hyphen at a line end is joined
-    ("implanta-" / "tion"), a compound is not ("main-" / "d'œuvre")."""
-    out = ""
-    for line in lines:
-        out = join_text(out, line)
-    return clean(out)
 
 
 def split_names(text: str) -> list[str]:
@@ -247,7 +237,7 @@ class RowCells:
     def indicator_records(self) -> list[Indicator]:
         out = []
         for lines, deadline in self.indicators:
-            text = join_wrapped(lines).strip(" ,;")
+            text = join_lines(lines).strip(" ,;")
             if text:
                 out.append(Indicator(text=text, target=target_of(text), deadline=deadline))
         return out

@@ -79,11 +79,6 @@ def split_marker(text: str) -> tuple[Optional[str], Optional[str], str]:
     return None, None, stripped
 
 
-def join_text(left: str, right: str) -> str:
-    """Join a hard-wrapped line to the next (`extractors.line_join`)."""
-    return join_wrapped(left, right)
-
-
 # --- text pages ----------------------------------------------------------------------------------
 
 
@@ -143,7 +138,7 @@ def text_units(page: Page) -> list[Unit]:
             current, gap = None, False
             continue
         if current is not None and not marker and current.kind != "number" and _continues(current.lines[-1], body, wrap):
-            current.text = join_text(current.text, body)
+            current.text = join_wrapped(current.text, body)
             current.lines.append(body)
             continue
         current = Unit(rest, "item" if marker else "para", marker=marker, number=number, indent=indent, page=page.number,
@@ -230,7 +225,7 @@ def boxed_units(rows: list[Row], origin: str, body_size: float) -> list[Unit]:
         marker, number, rest, text_x = _row_marker(row)
         if (current is not None and prev is not None and current.kind in ("para", "item", "heading") and len(cells) == 1
                 and marker is None and _runs_on(current, prev, row, cont_x, page)):
-            current.text = join_text(current.text, row.text)
+            current.text = join_wrapped(current.text, row.text)
             current.lines.append(row.text)
             if row.page == current.page:  # provenance: the box on the unit's first page
                 box, (x0, top, x1, bottom) = row.bbox(), current.bbox
