@@ -261,11 +261,11 @@ def extract_all(input_dir, out_dir, options, workers, executor, scheduler, abort
     else:
         results = run_local(todo, options_json, workers, pages)
     for task, result in results:
-        done = [(task, store(out_dir, task, key, result))]
+        outcomes = [store(out_dir, task, key, result)]
         pages.forget(task.sha256)  # written: the document cache covers its pages now
         # files with the same bytes are read once; each copy gets the document under its own name
-        done += [(copy, store(out_dir, copy, key, renamed(result, copy))) for copy in copies.get(task.sha256, ())]
-        for _, outcome in done:
+        outcomes += [store(out_dir, copy, key, renamed(result, copy)) for copy in copies.get(task.sha256, ())]
+        for outcome in outcomes:
             summary.outcomes.append(outcome)
             on_progress(outcome, len(summary.outcomes), len(tasks))
         if abort_on_error and result.status == "failed":

@@ -12,6 +12,7 @@ Only the local executor uses it: Dask workers may not share the output folder's 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Optional
 
@@ -19,6 +20,7 @@ from extractors.atomic import write_text_atomic
 from extractors.ocr import OcrResult
 
 
+@cache  # building the adapter costs more than using it: once a process
 def _adapter():
     from pydantic import TypeAdapter
 
