@@ -149,6 +149,14 @@ def copy_marked(source: Path, target: Path, mark: str) -> None:
     target.write_bytes(data)
 
 
+def copy_sets(sources: list[Path], sets: int, inputs: Path, prefix: str) -> int:
+    """`sets` marked copies of every source in `inputs` (`<prefix><set>_<name>`); their page count."""
+    for copy in range(sets):
+        for source in sources:
+            copy_marked(source, inputs / f"{prefix}{copy}_{source.name}", f"bilan-bench-{copy}")
+    return sets * sum(pdf_pages(source) for source in sources)
+
+
 def run_timed(command, env=None, **kwargs) -> tuple[float, float, subprocess.CompletedProcess]:
     """(wall s, CPU s of the command and its descendants, result)."""
     cpu, started = cpu_seconds(), time.perf_counter()
@@ -324,10 +332,7 @@ def digital(args) -> None:
         inputs = work / "in"
         inputs.mkdir()
         sources = digital_sources()
-        for copy in range(args.copies):
-            for source in sources:
-                copy_marked(source, inputs / f"c{copy}_{source.name}", f"bilan-bench-{copy}")
-        pages = args.copies * sum(pdf_pages(p) for p in sources)
+        pages = copy_sets(sources, args.copies, inputs, "c")
         script = work / "plumber_words.py"
         script.write_text(PDFPLUMBER_SCRIPT)
         print(f"{args.copies} copies x {len(sources)} files = {args.copies * len(sources)} files, {pages} pages; "
@@ -439,15 +444,8 @@ def memory(args) -> None:
         inputs.mkdir()
         sources = digital_sources()
         scan_files = sorted(CORPUS.glob("*_scan.pdf"))
-        digital_pages = scan_pages = 0
-        for copy in range(args.digital_sets):
-            for source in sources:
-                copy_marked(source, inputs / f"d{copy}_{source.name}", f"bilan-bench-{copy}")
-                digital_pages += pdf_pages(source)
-        for copy in range(args.scan_sets):
-            for source in scan_files:
-                copy_marked(source, inputs / f"s{copy}_{source.name}", f"bilan-bench-{copy}")
-                scan_pages += pdf_pages(source)
+        digital_pages = copy_sets(sources, args.digital_sets, inputs, "d")
+        scan_pages = copy_sets(scan_files, args.scan_sets, inputs, "s")
         files = len(list(inputs.iterdir()))
         print(f"{files} files: {digital_pages} born-digital pages ({args.digital_sets} sets of {len(sources)} PDFs) + "
               f"{scan_pages} scanned pages ({args.scan_sets} sets of {len(scan_files)} scans) = {digital_pages + scan_pages} "
