@@ -6,6 +6,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from conftest import CORPUS, REAL_PDFS
 from extractors.errors import (
     BilanError,
     CorruptInput,
@@ -18,10 +19,6 @@ from extractors.ingest import file_to_document
 from extractors.options import IngestOptions
 from extractors.pdf_input import pdf_to_document
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-REAL_PDFS = SHARED / "datasets" / "real-pdfs"
-CORPUS = ROOT / "corpus"
 TEXT_ONLY = IngestOptions(ocr="never")  # these tests must not depend on Tesseract
 
 BORN_DIGITAL = [

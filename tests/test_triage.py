@@ -7,6 +7,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from conftest import CORPUS, REAL_PDFS, SEEDS
 from extractors.options import IngestOptions
 from extractors.triage import (
     DAMAGED_SHARE_THRESHOLD,
@@ -18,11 +19,6 @@ from extractors.triage import (
     triage_page,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SEEDS = SHARED / "seeds"
-REAL_PDFS = SHARED / "datasets" / "real-pdfs"
-CORPUS = ROOT / "corpus"
 
 REAL_BORN_DIGITAL = {
     "2023-06-20-PV.pdf",
