@@ -26,7 +26,7 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
-	$(BIN)/python -m extractors.lexicon  # build the cached French lexicon index once (a few seconds)
+	$(BIN)/python -m extractors.french.lexicon  # build the cached French lexicon index once (a few seconds)
 	touch $@
 
 # The main job on the bundled corpus: every publication in corpus/ (the deliberately broken files

@@ -33,7 +33,7 @@ waits for it); the 1-minute load average before each run is printed with it.
   with different bytes), polling every 0.2 s the VmHWM (peak RSS) in /proc/PID/status of the
   batch process and of every process below it; also the ru_maxrss of the whole tree. A batch
   left without workers and without progress for --stall seconds is reported as hung and stopped.
-* profile: cProfile of extractors.ingest.file_to_document on one born-digital PDF (cold: first
+* profile: cProfile of extractors.pipeline.file_to_document on one born-digital PDF (cold: first
   call in a fresh process, imports included; warm: second call); per-file timings against bare
   pdfplumber; pdfium's text API as a lead; cProfile of the `bilan batch` process itself on the
   born-digital set; and the fixed cost of a `bilan batch` run on a 3-page folder.
@@ -556,7 +556,7 @@ import cProfile, pstats, sys, time, io
 sys.path.insert(0, {str(ROOT)!r})
 t0 = time.perf_counter()
 cold = cProfile.Profile(); cold.enable()
-from extractors.ingest import file_to_document
+from extractors.pipeline import file_to_document
 from extractors.options import IngestOptions
 document = file_to_document({str(pdf)!r}, IngestOptions(workers=1))
 cold.disable()
@@ -596,7 +596,7 @@ for name, prof in (("WARM", warm), ("COLD", cold)):
 import sys, time
 sys.path.insert(0, {str(ROOT)!r})
 import pdfplumber
-from extractors.ingest import file_to_document
+from extractors.pipeline import file_to_document
 from extractors.options import IngestOptions
 print("| file | pages | file_to_document s (warm) | pages/s | bare pdfplumber extract_words s | ratio |")
 print("|---|---|---|---|---|---|")

@@ -297,8 +297,8 @@ def bilan_pages(pdf_path: Path):
     import pypdfium2 as pdfium
 
     from extractors.layout import words_to_lines
-    from extractors.pdf_chars import PageTransform, page_rulings
-    from extractors.pdf_text_layer import page_words
+    from extractors.ingest.pdf_chars import PageTransform, page_rulings
+    from extractors.ingest.text_layer import page_words
     from schemas import Page
 
     pdf = pdfium.PdfDocument(str(pdf_path))
@@ -316,7 +316,7 @@ def bilan_pages(pdf_path: Path):
 
 
 def run_bilan(pdf_path: Path) -> list[ScoredTable]:
-    from extractors.tables import page_to_tables
+    from extractors.tables.detect import page_to_tables
 
     out = []
     for page, rulings in bilan_pages(pdf_path):

@@ -141,7 +141,7 @@ def main() -> int:
         with ThreadPoolExecutor(max_workers=2) as pool:
             results = list(pool.map(lambda job: (job, ocr(job[3], job[2])), jobs))
     texts: dict[tuple[str, str], list[str]] = {}
-    for (prefix, _number, lang, _path), text in results:
+    for (prefix, parse_number, lang, _path), text in results:
         texts.setdefault((prefix, lang), []).append(text.rstrip("\f\n"))
     for (prefix, lang), pages in texts.items():
         (OUT / f"{prefix}.{lang}.txt").write_text("\f".join(pages) + "\n", encoding="utf-8")

@@ -104,7 +104,8 @@ def profile(pdf_path: Path, pngs: list[Path], sample: int = 3) -> None:
     import pytesseract
     from PIL import Image
 
-    from extractors import ocr
+    from extractors.ocr.engine import ocr_pixels
+    from extractors.ocr.render import render_pdf_page
 
     os.environ["OMP_THREAD_LIMIT"] = "1"  # for pytesseract's tesseract
     steps = {
@@ -116,10 +117,10 @@ def profile(pdf_path: Path, pngs: list[Path], sample: int = 3) -> None:
     }
     for index in range(sample):
         started = cpu_seconds()
-        pixels, _, _ = ocr.render_pdf_page(str(pdf_path), index, DPI, None)
+        pixels, _, _ = render_pdf_page(str(pdf_path), index, DPI, None)
         steps["render page (pdfium, gray)"].append(cpu_seconds() - started)
         started = cpu_seconds()
-        ocr.ocr_pixels(pixels, DPI, LANG)
+        ocr_pixels(pixels, DPI, LANG)
         steps["bilan: TIFF tmp file + tesseract"].append(cpu_seconds() - started)
         with tempfile.TemporaryDirectory() as tmp:
             started = cpu_seconds()

@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
-from extractors.lexicon import load_lexicon  # noqa: E402
-from extractors.repair import repair_text  # noqa: E402
-from extractors.repair_eval import AccentScore, accent_score, strip_accents, word_errors, word_pairs  # noqa: E402
+from extractors.french.lexicon import load_lexicon  # noqa: E402
+from extractors.repair.stage import repair_text  # noqa: E402
+from extractors.repair.evaluate import AccentScore, accent_score, strip_accents, word_errors, word_pairs  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
@@ -151,7 +151,7 @@ def speed() -> tuple[float, float]:
     for _ in range(rounds):
         repair_text(text, lexicon)
     rate = rounds * n_words / (time.perf_counter() - start)
-    code = "import time; t=time.perf_counter(); from extractors.lexicon import load_lexicon; load_lexicon(); print(time.perf_counter()-t)"
+    code = "import time; t=time.perf_counter(); from extractors.french.lexicon import load_lexicon; load_lexicon(); print(time.perf_counter()-t)"
     loads = [float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
              for _ in range(3)]
     return rate, min(loads)

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors.lexicon import load_lexicon  # noqa: E402
-from extractors.repair import repair_text  # noqa: E402
+from extractors.french.lexicon import load_lexicon  # noqa: E402
+from extractors.repair.stage import repair_text  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 PAIRS = {"à": "a", "À": "A", "où": "ou", "Où": "Ou", "dès": "des", "Dès": "Des"}

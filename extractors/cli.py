@@ -17,7 +17,7 @@ from typing import Optional
 
 import typer
 
-from extractors import __version__
+from extractors.version import __version__
 from extractors.errors import BilanError
 
 EXIT_PARTIAL = 10
@@ -88,7 +88,7 @@ def extract(
 
         from extractors.atomic import write_text_atomic
         from extractors.errors import BadOption
-        from extractors.ingest import file_to_document
+        from extractors.pipeline import file_to_document
         from extractors.options import IngestOptions
 
         try:
@@ -124,8 +124,8 @@ def repair(
     def body():
         from extractors.atomic import write_text_atomic
         from extractors.errors import CorruptInput, EmptyDocument, InputNotFound
-        from extractors.repair import repair_text
-        from extractors.text_input import decode_text
+        from extractors.repair.stage import repair_text
+        from extractors.ingest.text import decode_text
 
         if input == "-":
             name, data = Path("<stdin>"), sys.stdin.buffer.read()
@@ -180,7 +180,7 @@ def batch(
     """
 
     def body():
-        from extractors.batch import run_batch
+        from extractors.batch.run import run_batch
         from extractors.errors import BadOption
         from extractors.options import IngestOptions
 
@@ -272,7 +272,7 @@ def query(
     def body():
         import csv
 
-        from extractors.dataset import query as run_query
+        from extractors.batch.dataset import query as run_query
 
         columns, rows = run_query(out, sql)
         if as_csv or not sys.stdout.isatty():
@@ -308,7 +308,7 @@ def validate(
         import json
 
         from extractors.errors import CorruptInput, InputNotFound
-        from extractors.validate import compare_records, records_of
+        from extractors.validation import compare_records, records_of
 
         def load(path: Path) -> dict:
             if not path.is_file():

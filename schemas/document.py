@@ -1,25 +1,20 @@
-"""Models passed between the ingestion stages.
-
-Every model is frozen: a stage never edits what the previous stage produced, it builds a new object.
-Coordinates are PDF points (1/72 inch) with the origin at the top-left of the page, the convention
-pdfplumber uses, so boxes from the text layer and from OCR can be compared directly.
-"""
+"""Models passed between the ingestion stages (frozen; boxes in PDF points, origin top-left:
+`schemas.base`)."""
 from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from schemas.base import BBox, Frozen
+from schemas.records import Records
+from schemas.repair import Repair
+from schemas.table import Ruling
 
 SourceKind = Literal["pdf", "image", "html", "text"]
 WordOrigin = Literal["text-layer", "ocr", "text"]
 PageOrigin = Literal["text-layer", "ocr", "text", "html", "empty"]
 Status = Literal["success", "partial", "failed", "skipped"]
-BBox = tuple[float, float, float, float]
-"""(x0, top, x1, bottom) in PDF points, origin top-left."""
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Source(Frozen):
@@ -77,7 +72,7 @@ class Page(Frozen):
     words: list[Word] = Field(default_factory=list)
     lines: list[Line] = Field(default_factory=list)
     blocks: list[Block] = Field(default_factory=list)
-    rulings: list["Ruling"] = Field(default_factory=list, description="drawn lines of a born-digital page (table borders)")
+    rulings: list[Ruling] = Field(default_factory=list, description="drawn lines of a born-digital page (table borders)")
 
     @property
     def text(self) -> str:
@@ -98,19 +93,9 @@ class Document(Frozen):
     pages: list[Page] = Field(default_factory=list)
     status: Status
     errors: list[StageError] = Field(default_factory=list)
-    repairs: list["Repair"] = Field(default_factory=list, description="OCR-damage repairs applied to the pages")
-    records: "Records" = Field(default_factory=lambda: Records(), description="measures, recommendations, ... found")
+    repairs: list[Repair] = Field(default_factory=list, description="OCR-damage repairs applied to the pages")
+    records: Records = Field(default_factory=lambda: Records(), description="measures, recommendations, ... found")
 
     @property
     def text(self) -> str:
         return "\f".join(page.text for page in self.pages)
-
-
-# These modules import Frozen/BBox from this one, hence the late imports.
-from schemas.records import Records  # noqa: E402
-from schemas.repair import Repair  # noqa: E402
-from schemas.table import Ruling  # noqa: E402
-
-Page.model_rebuild()
-
-Document.model_rebuild()

@@ -6,7 +6,7 @@ from typing import Optional
 
 from pydantic import Field
 
-from schemas.document import BBox, Frozen
+from schemas.base import BBox, Frozen
 
 
 class Provenance(Frozen):

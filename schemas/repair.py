@@ -5,7 +5,7 @@ from typing import Optional
 
 from pydantic import Field
 
-from schemas.document import Frozen
+from schemas.base import Frozen
 
 
 class Repair(Frozen):

@@ -14,7 +14,7 @@ from typing import Literal, Optional
 
 from pydantic import Field, model_validator
 
-from schemas.document import BBox, Frozen
+from schemas.base import BBox, Frozen
 
 
 class Ruling(Frozen):

@@ -10,7 +10,7 @@ import time
 import duckdb
 import pytest
 
-from extractors.batch import run_batch
+from extractors.batch.run import run_batch
 from extractors.options import IngestOptions
 from tests.conftest import BILAN, CORPUS, ROOT, run_bilan
 
@@ -126,7 +126,7 @@ def test_half_written_files_of_a_killed_run_are_cleared(publications, tmp_path):
 
 
 def test_two_batches_cannot_write_the_same_folder(publications, tmp_path):
-    from extractors.batch import exclusive
+    from extractors.batch.run import exclusive
     from extractors.errors import OutputError
 
     out = tmp_path / "out"
@@ -143,9 +143,9 @@ def test_outputs_are_the_bytes_of_single_document_extraction(publications, tmp_p
 
     import pyarrow.parquet as pq
 
-    from extractors.dataset import collect
+    from extractors.batch.dataset import collect
     from extractors.errors import BilanError
-    from extractors.ingest import file_to_document
+    from extractors.pipeline import file_to_document
     from schemas import Document
 
     shutil.copy(publications / "not_a_pdf.pdf", publications / "plans" / "same_bytes.pdf")
@@ -180,7 +180,7 @@ def test_outputs_are_the_bytes_of_single_document_extraction(publications, tmp_p
 
 def fake_ocr(job):
     """A stand-in for Tesseract: a few words per page, page 2 fails and page 4 reads nothing."""
-    from extractors.ocr import OcrResult
+    from extractors.ocr.jobs import OcrResult
     from schemas import Word
 
     if job.number == 2:
@@ -196,12 +196,12 @@ def test_split_scan_merges_pages_errors_and_status_like_whole_extraction(tmp_pat
     gives in one go: page order, the failed page's error, the empty page's warning, status partial."""
     import pickle
 
-    import extractors.ocr
-    from extractors.batch import make_tasks
-    from extractors.batch_pages import Split, as_done, extract_one, finish_one
-    from extractors.ingest import file_to_document
+    import extractors.ocr.jobs
+    from extractors.batch.run import make_tasks
+    from extractors.batch.pages import Split, as_done, extract_one, finish_one
+    from extractors.pipeline import file_to_document
 
-    monkeypatch.setattr(extractors.ocr, "ocr_job", fake_ocr)
+    monkeypatch.setattr(extractors.ocr.jobs, "ocr_job", fake_ocr)
     shutil.copy(CORPUS / "001_plan_scan.pdf", tmp_path / "scan.pdf")
     (task,) = make_tasks([tmp_path / "scan.pdf"], tmp_path)
     options = IngestOptions(workers=1)
@@ -224,9 +224,9 @@ def test_split_scan_merges_pages_errors_and_status_like_whole_extraction(tmp_pat
 def test_one_scan_is_read_by_every_worker_and_gives_the_whole_document(tmp_path):
     """A batch of ONE multi-page scan: its pages are OCR'd by both workers (each page is a task),
     locally and on Dask, and the document is byte for byte the one whole-document extraction gives."""
-    from extractors.batch import make_tasks
-    from extractors.batch_pages import as_done, run_local
-    from extractors.ingest import file_to_document
+    from extractors.batch.run import make_tasks
+    from extractors.batch.pages import as_done, run_local
+    from extractors.pipeline import file_to_document
 
     folder = tmp_path / "one"
     folder.mkdir()
@@ -251,8 +251,8 @@ def test_copies_are_read_once_and_each_names_itself(tmp_path, monkeypatch):
     """Two files with the same bytes are extracted once and share one cache entry; each copy's
     JSON is what extracting it alone gives (its records' provenance naming the copy, not the
     other file), and a rerun from the cache writes the same bytes."""
-    import extractors.ingest
-    from extractors.ingest import file_to_document
+    import extractors.pipeline
+    from extractors.pipeline import file_to_document
 
     folder = tmp_path / "publications"
     (folder / "copie").mkdir(parents=True)
@@ -261,7 +261,7 @@ def test_copies_are_read_once_and_each_names_itself(tmp_path, monkeypatch):
     out = tmp_path / "out"
     options = IngestOptions(ocr="never")
     read = []
-    monkeypatch.setattr(extractors.ingest, "file_to_document",
+    monkeypatch.setattr(extractors.pipeline, "file_to_document",
                         lambda path, opts=None: read.append(path) or file_to_document(path, opts))
     summary = run_batch(folder, out, options, workers=1)
     assert len(read) == 1 and summary.count("success") == 2
@@ -280,8 +280,8 @@ def test_copies_are_read_once_and_each_names_itself(tmp_path, monkeypatch):
 @pytest.mark.ocr
 def test_a_scan_killed_midway_resumes_from_its_ocr_pages(tmp_path):
     """kill -9 while a scan's pages are being OCR'd: the resumed batch takes over the pages done
-    (extractors.page_cache), OCRs the rest, and writes what single-document extraction gives."""
-    from extractors.ingest import file_to_document
+    (extractors.batch.page_cache), OCRs the rest, and writes what single-document extraction gives."""
+    from extractors.pipeline import file_to_document
 
     folder = tmp_path / "scans"
     folder.mkdir()

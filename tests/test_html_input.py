@@ -1,4 +1,4 @@
-from extractors.ingest import file_to_document
+from extractors.pipeline import file_to_document
 
 PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Plan d'action</title>
 <style>p{color:red}</style></head><body>

@@ -1,7 +1,7 @@
-"""A hyphen at a line end: a word cut in two, or a compound broken at its hyphen (extractors.line_join)."""
+"""A hyphen at a line end: a word cut in two, or a compound broken at its hyphen (extractors.french.line_join)."""
 import pytest
 
-from extractors.line_join import join_wrapped
+from extractors.french.line_join import join_wrapped
 
 
 @pytest.mark.parametrize("left, right, joined", [

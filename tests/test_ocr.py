@@ -14,9 +14,9 @@ from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
 from extractors.errors import CorruptInput, InputTooLarge
-from extractors.ingest import file_to_document
+from extractors.pipeline import file_to_document
 from extractors.options import IngestOptions
-from extractors.pdf_input import pdf_to_document
+from extractors.ingest.pdf import pdf_to_document
 
 pytestmark = [
     pytest.mark.ocr,
@@ -108,7 +108,7 @@ def test_rotated_page_is_read_upright(tmp_path, degrees):
 
 
 def test_upright_pages_do_not_pay_for_orientation_detection():
-    from extractors import ocr
+    from extractors.ocr import jobs as ocr
 
     source, index = document_page()
     job = ocr.OcrJob(kind="pdf", path=str(source), index=index, number=1, dpi=300, lang="fra+eng")
@@ -162,7 +162,7 @@ def test_legacy_ocr_layer_is_replaced_by_fresh_ocr():
     path = CORPUS / "000_legacy_ocr.pdf"
     if not path.exists():
         pytest.skip(f"{path} not generated yet")
-    from extractors.triage import damaged_share
+    from extractors.ingest.triage import damaged_share
 
     legacy = pdf_to_document(path, IngestOptions(ocr="never", pages="2"))
     fresh = pdf_to_document(path, IngestOptions(pages="2", workers=1))
@@ -241,7 +241,7 @@ def test_pdf_page_displayed_upside_down_is_turned_back(tmp_path):
 
 
 def test_a_failing_page_comes_back_as_an_error_not_an_exception():
-    from extractors import ocr
+    from extractors.ocr import jobs as ocr
 
     jobs = [
         ocr.OcrJob(kind="pdf", path=str(shared_file("francais.pdf")), index=0, number=1, dpi=150, lang="fra+eng"),

@@ -1,4 +1,4 @@
-"""Text layers read with pdfium (extractors.pdf_chars) against pdfplumber, which read them before.
+"""Text layers read with pdfium (extractors.ingest.pdf_chars) against pdfplumber, which read them before.
 
 pdfium is several times faster, so the words must come out as pdfplumber's did wherever
 pdfplumber was right: same words in the same order on the corpus and on real PDFs from other
@@ -12,8 +12,8 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import CORPUS, REAL_PDFS, SHARED
-from extractors.pdf_chars import PageTransform, page_chars, page_rulings
-from extractors.pdf_text_layer import glue_split_words, page_words
+from extractors.ingest.pdf_chars import PageTransform, page_chars, page_rulings
+from extractors.ingest.text_layer import glue_split_words, page_words
 
 ICDAR = SHARED / "datasets" / "icdar2013-tables"
 # Producers: reportlab (corpus), Word (PV), a municipal by-law, a zoning table.

@@ -15,9 +15,9 @@ from extractors.errors import (
     InputTooLarge,
     UnsupportedInput,
 )
-from extractors.ingest import file_to_document
+from extractors.pipeline import file_to_document
 from extractors.options import IngestOptions
-from extractors.pdf_input import pdf_to_document
+from extractors.ingest.pdf import pdf_to_document
 
 TEXT_ONLY = IngestOptions(ocr="never")  # these tests must not depend on Tesseract
 
@@ -283,7 +283,7 @@ def test_bad_corpus_present():
 
 
 def test_doubled_glyph_check_finds_twins_whatever_lies_between():
-    from extractors.pdf_text_layer import has_doubled_glyphs
+    from extractors.ingest.text_layer import has_doubled_glyphs
 
     line = [{"text": "e", "x0": 50.0, "top": 100.0}, {"text": "e", "x0": 80.0, "top": 100.0}]
     assert not has_doubled_glyphs(line)

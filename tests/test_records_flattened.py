@@ -1,14 +1,14 @@
-"""Flattened measure tables (extractors.records_annex and its helpers) on a text written for these
+"""Flattened measure tables (extractors.records.annex and its helpers) on a text written for these
 tests, not taken from the corpus: other organisations, wording and deadlines than seed 000, one
 band printed column by column (numbers, then names, then organisations, then indicators with
 their deadlines) and one band whose rows' cells the OCR merged into single lines, each followed by
 its progress block. It shows the cues are general: nothing here is in seed 000."""
 from __future__ import annotations
 
-from extractors.records_annex_columns import distribute, indicator_cells, org_cells
-from extractors.records_annex_progress import status_of, Entry
-from extractors.records_annex_rows import read_row, split_names
-from extractors.records_text import lines_to_records
+from extractors.records.annex_columns import distribute, indicator_cells, org_cells
+from extractors.records.annex_progress import status_of, Entry
+from extractors.records.annex_rows import read_row, split_names
+from extractors.records.from_text import lines_to_records
 from schemas import Document, Source
 from schemas.records import Indicator
 
@@ -81,7 +81,7 @@ Quatre zones scolaires sur douze ont été aménagées.
 
 
 def text_document(text: str) -> Document:
-    from extractors.text_input import text_page
+    from extractors.ingest.text import text_page
 
     page = text_page(1, text)
     return Document(source=Source(path="suivi.txt", sha256="0" * 64, kind="text", page_count=1), pages=[page],

@@ -1,4 +1,4 @@
-"""Measures from tables (extractors.records_tables): field helpers, header roles, the corpus annex
+"""Measures from tables (extractors.records.from_tables): field helpers, header roles, the corpus annex
 (born-digital and scanned), and two municipal plans the reader was not written for
 (tests/plans/make_unseen_plans.py), born-digital and scanned. OCR tests read at most 8 pages."""
 from __future__ import annotations
@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from conftest import CORPUS, ROOT
-from extractors.ingest import file_to_document
-from extractors.measure_columns import classify
-from extractors.measure_fields import (
+from extractors.pipeline import file_to_document
+from extractors.records.measure_columns import classify
+from extractors.records.measure_fields import (
     indicators_of,
     is_deadline,
     lead_and_partners,
@@ -26,9 +26,9 @@ from extractors.measure_fields import (
     target_of,
 )
 from extractors.options import IngestOptions
-from extractors.records_tables import tables_to_measures
-from extractors.tables import document_tables
-from extractors.validate import compare_records
+from extractors.records.from_tables import tables_to_measures
+from extractors.tables.detect import document_tables
+from extractors.validation import compare_records
 
 PLANS = ROOT / "tests" / "plans"
 GOLDEN = ROOT / "golden"
@@ -151,8 +151,8 @@ def test_rules_found_in_a_skewed_page_image():
 
     from PIL import Image, ImageDraw
 
-    from extractors.scan_rulings import rulings_in_image
-    from extractors.table_geometry import _merge_rules
+    from extractors.ocr.rulings import rulings_in_image
+    from extractors.tables.geometry import merge_rules
 
     image = Image.new("L", (2400, 1200), 250)
     draw = ImageDraw.Draw(image)
@@ -165,7 +165,7 @@ def test_rules_found_in_a_skewed_page_image():
     angle = 1.0
     skewed = image.rotate(-angle, fillcolor=250)  # PIL turns counter-clockwise
     rules = rulings_in_image(np.asarray(skewed), 300.0, math.radians(angle))
-    hs, vs = _merge_rules(rules, horizontal=True), _merge_rules(rules, horizontal=False)
+    hs, vs = merge_rules(rules, horizontal=True), merge_rules(rules, horizontal=False)
     assert len(hs) == 4 and len(vs) == 3
     gaps = [b.pos - a.pos for a, b in zip(hs, hs[1:])]
     assert all(abs(g - 200 * 72 / 300) < 1.5 for g in gaps)
@@ -242,10 +242,10 @@ def test_unseen_plans_scanned(name):
 
 @pytest.mark.ocr
 def test_ocr_bold_estimate_on_the_annex_scan():
-    """Bold from stroke width (extractors.ocr.estimate_bold) against the born-digital twin's fonts."""
+    """Bold from stroke width (extractors.ocr.bold.estimate_bold) against the born-digital twin's fonts."""
     import pypdfium2 as pdfium
 
-    from extractors.pdf_text_layer import page_words
+    from extractors.ingest.text_layer import page_words
 
     document = scanned(str(CORPUS / "000_report_scan.pdf"), "8-10")
     tp = fp = fn = 0

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from extractors.ingest import file_to_document
+from extractors.pipeline import file_to_document
 from extractors.options import IngestOptions
-from extractors.records_fields import quantity_phrases, trailing_orgs
-from extractors.records_layout import split_columns, page_rows
-from extractors.records_text import lines_to_records
-from extractors.validate import compare_records
+from extractors.records.fields import quantity_phrases, trailing_orgs
+from extractors.records.layout import split_columns, page_rows
+from extractors.records.from_text import lines_to_records
+from extractors.validation import compare_records
 from schemas import Document, Line, Page, Source, Word
 from tests.conftest import CORPUS, ROOT
 
@@ -122,7 +122,7 @@ def test_annual_report_dump_fields_by_layout(path):
 # --- documents written for these tests (general cues, not the corpus) ------------------------------
 
 def text_document(text: str, name: str = "essai.txt") -> Document:
-    from extractors.text_input import text_page
+    from extractors.ingest.text import text_page
 
     page = text_page(1, text)
     return Document(source=Source(path=name, sha256="0" * 64, kind="text", page_count=1), pages=[page], status="success")

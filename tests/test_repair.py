@@ -12,9 +12,9 @@ from rapidfuzz.distance import Levenshtein
 
 from conftest import REAL_PDFS, ROOT, SHARED, seed, shared_file
 from extractors.errors import UnsupportedInput
-from extractors.lexicon import load_lexicon
-from extractors.repair import repair_text
-from extractors.repair_eval import accent_score, strip_accents, word_errors
+from extractors.french.lexicon import load_lexicon
+from extractors.repair.stage import repair_text
+from extractors.repair.evaluate import accent_score, strip_accents, word_errors
 
 sys.path.insert(0, str(ROOT / "bench"))
 from repair_bench import GOLDEN_SEED_LINES, icdar_pair  # noqa: E402

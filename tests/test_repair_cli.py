@@ -5,7 +5,7 @@ import json
 import subprocess
 
 from conftest import BILAN, ROOT, run_bilan, seed
-from extractors.ingest import file_to_document
+from extractors.pipeline import file_to_document
 from extractors.options import IngestOptions
 
 

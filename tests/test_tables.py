@@ -1,4 +1,4 @@
-"""Tables from word boxes (extractors.tables): real PDFs with known structure, a French zoning
+"""Tables from word boxes (extractors.tables.detect): real PDFs with known structure, a French zoning
 table, and a French action plan built here with reportlab, ruled and unruled, over two pages."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, SHARED, REAL_PDFS, shared_file
 from extractors.layout import words_to_lines
-from extractors.tables import (
+from extractors.tables.detect import (
     cell_runs,
     cell_words,
     document_tables,
@@ -32,7 +32,7 @@ def _bench():
     return module
 
 
-def _read(pdf_path: Path, numbers=None) -> tuple[list[Page], dict]:
+def read_rows(pdf_path: Path, numbers=None) -> tuple[list[Page], dict]:
     """Pages and drawn lines as `bilan extract` reads a text layer (bench/icdar2013_tables.py)."""
     chosen = set(numbers) if numbers else None
     pages, rulings = [], {}
@@ -62,7 +62,7 @@ def test_icdar_pages_match_ground_truth(doc, page_no, with_rulings):
     pdf = shared_file(ICDAR / f"{doc}.pdf")
     bench = _bench()
     truth = [t for t in bench.load_ground_truth(ICDAR / f"{doc}-str.xml") if page_no in t.pages]
-    pages, rulings = _read(pdf, [page_no])
+    pages, rulings = read_rows(pdf, [page_no])
     page = pages[0]
     if not with_rulings:
         page = page.model_copy(update={
@@ -82,7 +82,7 @@ def test_icdar_pages_match_ground_truth(doc, page_no, with_rulings):
 
 
 def test_icdar_cell_texts_and_multiline_header():
-    pages, rulings = _read(shared_file(ICDAR / "competition-dataset-eu/eu-004.pdf"), [2])
+    pages, rulings = read_rows(shared_file(ICDAR / "competition-dataset-eu/eu-004.pdf"), [2])
     first = page_to_tables(pages[0], rulings[2])[0]
     grid = first.grid()
     assert first.header_rows == 1
@@ -109,7 +109,7 @@ def test_scorer_relations():
 
 
 def test_zonage_headers_kept_whole():
-    pages, rulings = _read(shared_file(REAL_PDFS / "zonage_crlf.pdf"))
+    pages, rulings = read_rows(shared_file(REAL_PDFS / "zonage_crlf.pdf"))
     tables = page_to_tables(pages[0], rulings[1])
     assert len(tables) == 1
     table = tables[0]
@@ -174,7 +174,7 @@ def _build_plan(path: Path, ruled: bool) -> None:
 def test_action_plan_over_two_pages(tmp_path, ruled):
     path = tmp_path / "plan.pdf"
     _build_plan(path, ruled)
-    pages, rulings = _read(path)
+    pages, rulings = read_rows(path)
     assert len(pages) == 2
 
     per_page = [page_to_tables(p, rulings[p.number]) for p in pages]
@@ -255,5 +255,5 @@ def test_suite_marker_joins_pages():
 
 
 def test_no_table_in_running_text():
-    pages, rulings = _read(shared_file(REAL_PDFS / "fr_olap.pdf"), [1])
+    pages, rulings = read_rows(shared_file(REAL_PDFS / "fr_olap.pdf"), [1])
     assert page_to_tables(pages[0], rulings[1]) == []

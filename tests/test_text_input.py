@@ -1,4 +1,4 @@
-from extractors.ingest import file_to_document
+from extractors.pipeline import file_to_document
 from extractors.options import IngestOptions
 from tests.conftest import seed
 

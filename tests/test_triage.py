@@ -9,7 +9,7 @@ import pytest
 
 from conftest import CORPUS, REAL_PDFS, SEEDS
 from extractors.options import IngestOptions
-from extractors.triage import (
+from extractors.ingest.triage import (
     DAMAGED_SHARE_THRESHOLD,
     confirm_scans_with_damaged_text,
     damaged_share,

@@ -1,7 +1,7 @@
 """bilan validate: field-by-field scores against a golden file."""
 import json
 
-from extractors.validate import compare_records
+from extractors.validation import compare_records
 from tests.conftest import run_bilan
 
 GOLD = {

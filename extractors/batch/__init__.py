@@ -1,0 +1,1 @@
+"""Batch extraction of a folder: tasks, page scheduling, the cache, the dataset."""

@@ -1,0 +1,294 @@
+"""The work of `bilan batch`: what a worker runs, and how the tasks are ordered on the pool.
+
+One task is one document, except for documents with two or more pages to OCR, which OCR
+dominates: those are read in three steps so that one long scan keeps every core busy.
+
+1. `extract_one(split=True)` starts the ordinary extraction; triage runs over the whole file (it
+   pools OCR-damage evidence over all its scanned pages), and where OCR would start the page jobs
+   come back instead (`Split`, see extractors.ocr.jobs.defer_ocr).
+2. Each page job is a task: `ocr_page` renders and OCRs one page with one single-threaded Tesseract.
+3. `finish_one` extracts the document again with those pages' results at hand
+   (extractors.ocr.jobs.prepared_ocr): the same triage, errors, status, repair and records code as an
+   unsplit extraction, so the same Document, byte for byte.
+
+Pages of a document already split go ahead of the documents not started yet (largest first), so a
+long scan is spread over the workers early instead of running alone at the end.
+"""
+from __future__ import annotations
+
+import heapq
+import multiprocessing
+import os
+import pickle
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterator, Optional, Union
+
+from extractors.errors import BilanError, OCRUnavailable, OutputError, UnsupportedInput
+from extractors.ocr.jobs import OcrDeferred, OcrJob, defer_ocr, ocr_job, prepared_ocr
+from extractors.options import IngestOptions
+from extractors.batch.page_cache import PageCache
+from extractors.batch.tasks import Task
+from schemas import Document, Source, StageError
+
+# Errors that say something about this machine, not about the file: never cached.
+TRANSIENT = (OCRUnavailable, OutputError)
+
+
+@dataclass(frozen=True)
+class Done:
+    """A document extracted by a worker: its final JSON text (documents/*.json and the cache hold
+    exactly these bytes) and what the batch process needs to report it, so it never parses it."""
+
+    text: str
+    status: str
+    pages: int
+    reason: str  # the first error's message, "" when there is none
+    cacheable: bool
+    page_pids: tuple[int, ...] = ()  # processes that OCR'd its pages when split (tests, bench)
+
+
+@dataclass(frozen=True)
+class Split:
+    """A document whose OCR pages are to be read as tasks of their own, then finished."""
+
+    jobs: tuple[OcrJob, ...]
+
+
+# --- In a worker ------------------------------------------------------------------------------------
+
+def extract_one(task: Task, options_json: str, split: bool = False) -> Union[Done, Split]:
+    """Runs in a worker (process or Dask). Never raises. With `split`, a document with two or more
+    pages to OCR comes back as their jobs, as soon as triage has chosen them."""
+    return extract(task, options_json, defer_ocr(split))
+
+
+def ocr_page(job: OcrJob, sha256: str = "", cache: Optional[PageCache] = None) -> bytes:
+    """One page of a split document. Pickled here, unpickled by finish_one: the batch process only
+    passes the bytes on, and never builds the page's words. Kept in `cache` until the document is
+    done, so that a resumed batch does not OCR it again."""
+    result = ocr_job(job)
+    if cache is not None:
+        try:
+            cache.save(sha256, result)
+        except OutputError:
+            pass  # only a resume would have used it
+    return pickle.dumps((os.getpid(), result))
+
+
+def cached_page(result) -> bytes:
+    """A page taken from the page cache, in ocr_page's form; process id 0 says where it came from."""
+    return pickle.dumps((0, result))
+
+
+def finish_one(task: Task, options_json: str, jobs: list[OcrJob], pages: list[bytes]) -> Done:
+    """The document of a Split, its pages read: the same extraction as unsplit, OCR answered from them."""
+    read = [pickle.loads(page) for page in pages]
+    done = extract(task, options_json, prepared_ocr([(job, result) for job, (_, result) in zip(jobs, read)]))
+    return replace(done, page_pids=tuple(pid for pid, _ in read))  # a Done: nothing defers OCR here
+
+
+def extract(task: Task, options_json: str, ocr_context: AbstractContextManager) -> Union[Done, Split]:
+    from extractors.pipeline import file_to_document
+
+    options = IngestOptions.model_validate_json(options_json)
+    try:
+        with ocr_context:
+            document = file_to_document(task.path, options)
+        return as_done(task, document, True)
+    except OcrDeferred as e:  # a BaseException: not caught by the handlers below
+        return Split(tuple(e.jobs))
+    except UnsupportedInput as e:
+        return as_done(task, failed_document(task, "skipped", "ingest", e.problem), True)
+    except BilanError as e:
+        return as_done(task, failed_document(task, "failed", "ingest", e.problem), not isinstance(e, TRANSIENT))
+    except Exception as e:  # a bug must not stop the batch; it is reported and not cached
+        return as_done(task, failed_document(task, "failed", "internal", f"{type(e).__name__}: {e}"), False)
+
+
+def failed_document(task: Task, status: str, stage: str, message: str) -> Document:
+    kind = Path(task.path).suffix.lower().lstrip(".")
+    kind = kind if kind in ("pdf", "html", "text") else ("image" if kind in ("png", "jpg", "jpeg", "tif", "tiff") else "text")
+    source = Source(path=task.path, sha256=task.sha256, kind=kind, page_count=0)
+    return Document(source=source, status=status, errors=[StageError(stage=stage, message=message)])
+
+
+def as_done(task: Task, document: Document, cacheable: bool) -> Done:
+    # One validation round trip before the final text, as when the batch process re-read each
+    # worker's JSON: the pipeline's model_copy(update=...) skips validation, and this guarantees
+    # the documents/*.json bytes stay those of validated data whatever an update put in. It costs
+    # ~3-8 ms a page, in the workers, in parallel (it used to be paid in the batch process).
+    document = Document.model_validate_json(document.model_dump_json())
+    return Done(document_text(document, task.path), document.status, len(document.pages),
+                first_error(document), cacheable)
+
+
+def document_text(document: Document, path: str) -> str:
+    if document.source.path != path:  # same bytes met under another name: every path it names
+        data = document.model_dump()
+        old = data["source"]["path"]
+        data["source"]["path"] = path
+        _rename_provenance(data["records"], old, path)
+        document = Document.model_validate(data)
+    return document.model_dump_json(indent=1) + "\n"
+
+
+def _rename_provenance(node, old: str, new: str) -> None:
+    """Records carry the file they were read from (`provenance.file`); a copy read from the
+    cache must name itself, or a rerun would write other bytes than the first run."""
+    if isinstance(node, dict):
+        provenance = node.get("provenance")
+        if isinstance(provenance, dict) and provenance.get("file") == old:
+            provenance["file"] = new
+        for value in node.values():
+            _rename_provenance(value, old, new)
+    elif isinstance(node, list):
+        for value in node:
+            _rename_provenance(value, old, new)
+
+
+def first_error(document: Document) -> str:
+    return next((e.message for e in document.errors if e.level == "error"), "")
+
+
+# --- Scheduling on a local process pool -------------------------------------------------------------
+
+# Queue order: finishing a split document (its pages are held here until then), then pages of
+# split documents, then documents not started, each in the order given (largest first).
+FINISH, PAGE, DOCUMENT = 0, 1, 2
+
+
+@dataclass
+class SplitDocument:
+    jobs: tuple[OcrJob, ...]
+    pages: list[Optional[bytes]]
+    left: int
+
+
+@dataclass
+class WorkQueue:
+    tasks: list[Task]
+    options_json: str
+    cache: Optional[PageCache] = None
+    heap: list[tuple[int, int, int]] = field(default_factory=list)  # (step, document index, page index)
+    splits: dict[int, SplitDocument] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.heap = [(DOCUMENT, index, 0) for index in range(len(self.tasks))]
+
+    def __bool__(self) -> bool:
+        return bool(self.heap)
+
+    def split(self, index: int, split: Split) -> None:
+        pending = self.splits[index] = SplitDocument(split.jobs, [None] * len(split.jobs), len(split.jobs))
+        sha256 = self.tasks[index].sha256
+        for page, job in enumerate(split.jobs):
+            kept = self.cache.load(sha256, job.number) if self.cache is not None else None
+            if kept is not None:  # OCR'd by a run that was stopped before the document was done
+                pending.pages[page] = cached_page(kept)
+                pending.left -= 1
+            else:
+                heapq.heappush(self.heap, (PAGE, index, page))
+        if not pending.left:
+            heapq.heappush(self.heap, (FINISH, index, 0))
+
+    def pop(self) -> tuple[tuple, tuple[int, int, int]]:
+        """(function and arguments, step) of the next task."""
+        step = heapq.heappop(self.heap)
+        kind, index, page = step
+        task = self.tasks[index]
+        if kind == DOCUMENT:
+            return (extract_one, task, self.options_json, True), step
+        pending = self.splits[index]
+        if kind == PAGE:
+            return (ocr_page, pending.jobs[page], task.sha256, self.cache), step
+        return (finish_one, task, self.options_json, list(pending.jobs), pending.pages), step
+
+    def settle(self, step: tuple[int, int, int], result) -> Optional[tuple[Task, Done]]:
+        """Record a finished task; a finished document is returned."""
+        kind, index, page = step
+        if kind == DOCUMENT and isinstance(result, Split):
+            self.split(index, result)
+            return None
+        if kind == PAGE:
+            pending = self.splits[index]
+            pending.pages[page] = result
+            pending.left -= 1
+            if not pending.left:
+                heapq.heappush(self.heap, (FINISH, index, 0))
+            return None
+        self.splits.pop(index, None)
+        return self.tasks[index], result
+
+
+def run_local(todo: list[Task], options_json: str, workers: int,
+              cache: Optional[PageCache] = None) -> Iterator[tuple[Task, Done]]:
+    if workers == 1:  # nothing to spread pages over: one task per document, in this process
+        for task in todo:
+            yield task, extract_one(task, options_json)
+        return
+    queue = WorkQueue(todo, options_json, cache)
+    if len(todo) == 1:  # a lone document needs no pool unless it has pages to spread
+        queue.heap.clear()
+        first = extract_one(todo[0], options_json, split=True)
+        if isinstance(first, Done):
+            yield todo[0], first
+            return
+        queue.split(0, first)
+    # spawn: workers do not inherit the parent's open PDFs or thread state. No max_tasks_per_child:
+    # on Python 3.11 a pool whose workers retire is not refilled and the batch hangs after
+    # workers x N documents (CPython gh-115634; bench/batch_bench.py memory reproduced it).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        running = {}
+        try:
+            while True:
+                # One task beyond the workers, so a worker never waits for the next one, and the
+                # queue's order still decides (a pool takes what it is given first to last).
+                while queue and len(running) <= workers:
+                    (function, *args), step = queue.pop()
+                    running[pool.submit(function, *args)] = step
+                if not running:
+                    return
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    document = queue.settle(running.pop(future), future.result())
+                    if document is not None:
+                        yield document
+        finally:
+            for future in running:
+                future.cancel()
+
+
+# --- Scheduling on Dask ----------------------------------------------------------------------------
+
+def run_dask(todo: list[Task], options_json: str, scheduler: str) -> Iterator[tuple[Task, Done]]:
+    """The same steps on a Dask cluster: page results go from worker to worker, not through here;
+    pages are submitted with a higher priority than the documents still queued."""
+    from distributed import Client, as_completed
+
+    with Client(scheduler, timeout="30s") as client:
+        tasks, every = {}, []
+        for i, task in enumerate(todo):
+            future = client.submit(extract_one, task, options_json, True, key=f"bilan-{task.sha256[:12]}-{i}", pure=False)
+            tasks[future] = (task, i)
+            every.append(future)
+        results = as_completed(list(tasks))
+        try:
+            for future in results:
+                task, i = tasks.pop(future)
+                result = future.result()
+                if isinstance(result, Split):
+                    pages = [client.submit(ocr_page, job, key=f"bilan-{task.sha256[:12]}-{i}-page-{job.number}",
+                                           pure=False, priority=1) for job in result.jobs]
+                    finish = client.submit(finish_one, task, options_json, list(result.jobs), pages,
+                                           key=f"bilan-{task.sha256[:12]}-{i}-finish", pure=False, priority=2)
+                    tasks[finish] = (task, i)
+                    every.extend([*pages, finish])
+                    results.add(finish)
+                    continue
+                yield task, result
+        finally:
+            client.cancel(every)

@@ -1,0 +1,272 @@
+"""`bilan batch`: a folder of publications -> one JSON per document + a dataset, resumably.
+
+Why it is shaped this way:
+* Every output file is written atomically, and each document's JSON is also stored in a
+  content-addressed cache (`OUT/.cache/<file sha256>-<settings key>.json`). A rerun, or a run
+  resumed after `kill -9`, reuses every document already done and redoes only the rest.
+* The dataset (DuckDB, Parquet, CSV) is rebuilt at the end from the per-document JSON, sorted by
+  document id (its path relative to the input folder), so it never depends on completion order:
+  a resumed run ends with the same dataset as an uninterrupted one, without duplicates.
+* The batch process holds no Document: a worker sends the final JSON text with the few fields the
+  outcome needs, the text is written as it is, and the dataset reads the JSON files back one at a
+  time. Its memory stays flat however many pages the batch has.
+* Work is scheduled on a process pool (or a Dask cluster), one task per document, largest files
+  first, except that the pages to OCR of a document that has two or more are tasks of their own
+  (extractors/batch/pages.py): one long scan keeps every core busy, with one single-threaded
+  Tesseract per worker, and its Document is still the one a whole-document extraction gives.
+"""
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from extractors.version import __version__
+from extractors.atomic import write_text_atomic
+from extractors.batch.pages import Done, document_text, run_dask, run_local
+from extractors.batch.tasks import Task
+from extractors.errors import OutputError, UnsupportedInput
+from extractors.options import IngestOptions
+from extractors.batch.page_cache import PageCache
+from schemas import Document
+
+CACHE_DIR = ".cache"
+PAGES_DIR = "pages"  # OCR'd pages of documents not finished yet (extractors.batch.page_cache)
+DOCUMENTS_DIR = "documents"
+
+
+@dataclass
+class Outcome:
+    doc_id: str
+    status: str
+    pages: int
+    reason: str = ""  # one line, for failed and skipped documents
+    cached: bool = False
+    reused_pages: int = 0  # OCR'd pages taken over from an interrupted run (extractors.batch.page_cache)
+
+
+@dataclass
+class Summary:
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    aborted: bool = False
+    ignored: list[str] = field(default_factory=list)  # files that are not publications
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def pages(self) -> int:
+        return sum(o.pages for o in self.outcomes)
+
+    def line(self) -> str:
+        return (
+            f"{len(self.outcomes)} documents ({self.pages} pages) in {self.seconds:.1f} s: "
+            f"{self.count('success')} ok, {self.count('partial')} partial, {self.count('failed')} failed, "
+            f"{self.count('skipped')} skipped" + (" (aborted on error)" if self.aborted else "")
+        )
+
+
+def settings_key(options: IngestOptions) -> str:
+    """What, besides the file's bytes, decides the output: a change re-extracts every document."""
+    relevant = {"version": __version__, "ocr": options.ocr, "lang": options.lang, "dpi": options.dpi,
+                "repair": options.repair, "records": options.records, "max_pixels": options.max_pixels}
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
+
+
+# What a publications folder holds; other files (scripts, spreadsheets of notes, manifests) are
+# counted as ignored, not read. Files without a suffix are read, and their bytes decide.
+PUBLICATION_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".html", ".htm", ".xhtml", ".txt", ""}
+
+
+@dataclass
+class Discovery:
+    files: list[Path]
+    ignored: list[Path]
+
+
+def discover(input_dir: Path, out_dir: Path, exclude: Sequence[str] = ()) -> Discovery:
+    """Publications below input_dir (sub-folders too); hidden files, the output folder and paths
+    matching an --exclude glob (relative to input_dir, e.g. 'bad/*') are left out."""
+    out_dir = out_dir.resolve()
+    found, ignored = [], []
+    for root, dirs, files in os.walk(input_dir):
+        root_path = Path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (root_path / d).resolve() != out_dir)
+        for name in sorted(files):
+            path = root_path / name
+            relative = path.relative_to(input_dir).as_posix()
+            if name.startswith(".") or any(fnmatch.fnmatch(relative, pattern) for pattern in exclude):
+                continue
+            (found if path.suffix.lower() in PUBLICATION_SUFFIXES else ignored).append(path)
+    return Discovery(found, ignored)
+
+
+def make_tasks(files: list[Path], input_dir: Path) -> list[Task]:
+    from extractors.ingest.source import sha256_of
+
+    tasks = []
+    for path in files:
+        tasks.append(Task(doc_id=path.relative_to(input_dir).as_posix(), path=str(path),
+                          sha256=sha256_of(path), size=path.stat().st_size))
+    return tasks
+
+
+def document_json_path(out_dir: Path, doc_id: str) -> Path:
+    return out_dir / DOCUMENTS_DIR / f"{doc_id}.json"
+
+
+def cache_path(out_dir: Path, task: Task, key: str) -> Path:
+    return out_dir / CACHE_DIR / f"{task.sha256}-{key}.json"
+
+
+def store(out_dir: Path, task: Task, key: str, result: Done) -> Outcome:
+    write_text_atomic(document_json_path(out_dir, task.doc_id), result.text)
+    if result.cacheable:
+        write_text_atomic(cache_path(out_dir, task, key), result.text)
+    return Outcome(task.doc_id, result.status, result.pages, result.reason, cached=False,
+                   reused_pages=result.page_pids.count(0))
+
+
+def split_copies(todo: list[Task]) -> tuple[list[Task], dict[str, list[Task]]]:
+    """The first file of each content (by document id) and, by hash, the other files with its bytes."""
+    first: dict[str, Task] = {}
+    copies: dict[str, list[Task]] = {}
+    for task in sorted(todo, key=lambda t: t.doc_id):
+        if task.sha256 in first:
+            copies.setdefault(task.sha256, []).append(task)
+        else:
+            first[task.sha256] = task
+    return list(first.values()), copies
+
+
+def renamed(result: Done, copy: Task) -> Done:
+    """`result` as if it had been extracted from `copy`, a file with the same bytes."""
+    text = document_text(Document.model_validate_json(result.text), copy.path)
+    return replace(result, text=text, cacheable=False)  # the cache entry (keyed by the bytes) is written once
+
+
+def from_cache(out_dir: Path, task: Task, key: str) -> Optional[Outcome]:
+    """The cached document written as documents/<doc_id>.json; None when there is none."""
+    path = cache_path(out_dir, task, key)
+    if not path.exists():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+        fields = json.loads(text)  # plain JSON: only what the outcome needs, no Document held
+        reason = next((e["message"] for e in fields["errors"] if e["level"] == "error"), "")
+        outcome = Outcome(task.doc_id, fields["status"], len(fields["pages"]), reason, cached=True)
+        if fields["source"]["path"] != task.path:  # same bytes met under another name (rare)
+            text = document_text(Document.model_validate_json(text), task.path)
+    except (ValueError, KeyError, TypeError):  # unreadable cache entry: extract again
+        path.unlink(missing_ok=True)
+        return None
+    write_text_atomic(document_json_path(out_dir, task.doc_id), text)
+    return outcome
+
+
+@contextmanager
+def exclusive(out_dir: Path):
+    """One batch per output folder at a time. flock is released by the kernel when the holder dies,
+    so a run killed with -9 never leaves a stale lock behind."""
+    import fcntl
+
+    try:
+        (out_dir / CACHE_DIR).mkdir(parents=True, exist_ok=True)
+        handle = (out_dir / ".lock").open("w")
+    except OSError as e:
+        raise OutputError(out_dir, f"output folder not writable: {e.strerror or e}") from e
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as e:
+        handle.close()
+        raise OutputError(out_dir, "another bilan batch is writing to this folder") from e
+    try:
+        yield
+    finally:
+        handle.close()
+
+
+def remove_stale_temporaries(out_dir: Path) -> int:
+    """Half-written files of a killed run (atomic writes go through '.NAME.*.tmp'); safe under the lock."""
+    stale = [p for p in out_dir.rglob(".*.tmp") if p.is_file()]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
+
+
+def run_batch(
+    input_dir: Path,
+    out_dir: Path,
+    options: IngestOptions,
+    workers: int = 1,
+    executor: str = "local",
+    scheduler: Optional[str] = None,
+    abort_on_error: bool = False,
+    exclude: Sequence[str] = (),
+    on_progress: Callable[[Outcome, int, int], None] = lambda outcome, done, total: None,
+    on_start: Callable[[int, int], None] = lambda total, cached: None,
+) -> Summary:
+    """Extract every document below input_dir into out_dir; return the per-document outcomes."""
+    started = time.perf_counter()
+    if not input_dir.is_dir():
+        raise UnsupportedInput(input_dir, "not a folder")
+    with exclusive(out_dir):
+        remove_stale_temporaries(out_dir)
+        summary = extract_all(input_dir, out_dir, options, workers, executor, scheduler, abort_on_error, exclude,
+                              on_progress, on_start)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def extract_all(input_dir, out_dir, options, workers, executor, scheduler, abort_on_error, exclude,
+                on_progress, on_start) -> Summary:
+    from extractors.batch.dataset import write_dataset
+
+    key = settings_key(options)
+    # Inside a worker, OCR runs inline: parallelism comes from the tasks (documents and pages).
+    options_json = options.model_copy(update={"workers": 1}).model_dump_json()
+    found = discover(input_dir, out_dir, exclude)
+    tasks = make_tasks(found.files, input_dir)
+    summary = Summary(ignored=[p.relative_to(input_dir).as_posix() for p in found.ignored])
+    todo, cached = [], []
+    for task in tasks:
+        outcome = from_cache(out_dir, task, key)
+        if outcome is None:
+            todo.append(task)
+        else:
+            cached.append(outcome)
+    on_start(len(tasks), len(cached))
+    for outcome in cached:
+        summary.outcomes.append(outcome)
+        on_progress(outcome, len(summary.outcomes), len(tasks))
+    todo, copies = split_copies(todo)
+    todo.sort(key=lambda t: (-t.size, t.doc_id))  # largest first: a shorter tail on the last worker
+    pages = PageCache(out_dir / CACHE_DIR / PAGES_DIR, key)
+    if executor == "dask":
+        results = run_dask(todo, options_json, scheduler)
+    else:
+        results = run_local(todo, options_json, workers, pages)
+    for task, result in results:
+        outcomes = [store(out_dir, task, key, result)]
+        pages.forget(task.sha256)  # written: the document cache covers its pages now
+        # files with the same bytes are read once; each copy gets the document under its own name
+        outcomes += [store(out_dir, copy, key, renamed(result, copy)) for copy in copies.get(task.sha256, ())]
+        for outcome in outcomes:
+            summary.outcomes.append(outcome)
+            on_progress(outcome, len(summary.outcomes), len(tasks))
+        if abort_on_error and result.status == "failed":
+            summary.aborted = True
+            results.close()
+            break
+    if not summary.aborted:
+        pages.clear()  # every document is done: no page waits for one
+    write_dataset([(o.doc_id, document_json_path(out_dir, o.doc_id)) for o in summary.outcomes], out_dir)
+    summary.outcomes.sort(key=lambda o: o.doc_id)
+    return summary

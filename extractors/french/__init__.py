@@ -1,0 +1,1 @@
+"""French language resources shared by the stages: the lexicon, line joining, vocabularies."""

@@ -1,0 +1,36 @@
+"""The process pool that OCRs pages in parallel, kept alive for the life of the process so a batch of
+documents pays its start-up once."""
+from __future__ import annotations
+
+import atexit
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Optional
+
+_pool: Optional[ProcessPoolExecutor] = None
+_pool_size = 0
+
+
+def _worker_init() -> None:
+    # Tesseract is started with this in its environment anyway; this covers any other OpenMP user.
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def shared_pool(workers: int) -> ProcessPoolExecutor:
+    """The process pool, created on first use and kept warm for later documents."""
+    global _pool, _pool_size
+    if _pool is None or _pool_size != workers:
+        shutdown_pool()
+        _pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+        _pool_size = workers
+    return _pool
+
+
+def shutdown_pool() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
+
+
+atexit.register(shutdown_pool)

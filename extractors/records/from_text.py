@@ -1,0 +1,29 @@
+"""Records read from a Document's text in reading order: measures of numbered plans,
+recommendations, press-release announcements and survey tables of percentages.
+
+Works on any input kind through `records_units` (text dumps, web text and HTML, born-digital
+and OCR'd PDF pages): numbering, headings, keywords and order rebuild the records. Every record
+carries a confidence; records under 0.6 are flagged, never dropped.
+"""
+from __future__ import annotations
+
+from schemas import Document, Records
+
+from extractors.records.announcements import units_to_announcements
+from extractors.records.annex import units_to_annex_measures
+from extractors.records.plans import units_to_measures
+from extractors.records.recommendations import units_to_recommendations
+from extractors.records.stats import units_to_tables
+from extractors.records.units import document_units, mark_footnotes
+
+
+def lines_to_records(document: Document) -> Records:
+    units = document_units(document)
+    mark_footnotes(units)
+    file = document.source.path
+    recommendations, claimed = units_to_recommendations(units, file)
+    tables, table_units = units_to_tables(units, file)
+    skip = claimed | table_units
+    measures = units_to_measures(units, file, skip) or units_to_annex_measures(units, file, skip)
+    announcements = units_to_announcements(units, file)
+    return Records(measures=measures, recommendations=recommendations, announcements=announcements, tables=tables)

@@ -1,0 +1,1 @@
+"""OCR-damage repair of French text: every change explained, the original kept."""

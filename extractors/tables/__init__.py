@@ -1,0 +1,1 @@
+"""Tables found from word boxes and drawn rulings: regions, columns, rows, cells, continued tables."""

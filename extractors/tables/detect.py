@@ -1,0 +1,251 @@
+"""Tables from the word boxes of a page: detection and structure, helped by ruling lines when drawn.
+
+Works on `schemas.Page` words only (text layer or OCR), so born-digital pages and scans share it;
+ruling lines (`schemas.table.Ruling`, e.g. from `extractors.ingest.pdf_chars.page_rulings`) sharpen the result
+when the PDF draws them. Measured end to end on the ICDAR 2013 table set: `bench/icdar2013_tables.py`
+and the "Table structure (ICDAR 2013)" section of `bench/README.md`. The steps:
+
+1. **Segments.** Each reading line (`extractors.layout.words_to_lines`) is cut into segments where
+   the gap between two words is wider than `SEGMENT_GAP` text heights (word spaces are ~0.3) or a
+   vertical ruling passes between them; a bullet stays with its text. A segment is the part of a
+   line that belongs to one cell.
+2. **Regions.** (a) Ruled boxes: connected horizontal and vertical rulings around text.
+   (b) Text alignment, in the spirit of the text-edge analysis behind camelot's stream mode
+   (Nurminen 2013): consecutive lines of two or more segments whose gaps overlap form the body of
+   a table; one-segment lines that cross no gap (a wrapped cell, a section label, also one flush
+   left or centred over the table) stay inside it; running text, captions ("Table 3 ...", "Tableau
+   4"), wide vertical gaps end it. Header lines right above the body join it while they stay inside
+   its width and below its top rule; the last row's wrapped lines right under it too.
+3. **Columns** are the x-runs most segments cover (a few spanning headers do not close a gap);
+   vertical rulings crossing the region cut columns, and a ruled column holding two aligned text
+   columns is cut again. A segment over several columns spans them, unless a wide word gap lies in
+   the whitespace between them (tight right-aligned headers), where it is cut.
+4. **Rows.** Horizontal rulings across at least one column make bands. A band is one row when
+   the table is ruled row by row, or when its lines are one row of multi-line cells; otherwise,
+   and in unruled tables, a line opens a row when it has text in the key column (the leftmost
+   column filled on most lines), and continues the row above when it has none, so multi-line cells
+   stay whole. When a column holds numbered items ("1.1 Mettre en place ...") only its numbers open
+   rows. Wrapped labels (after a connector: "Axe 2 –", "of"; a line in lower case) are joined.
+   In the header, a heading centred over two cells or over a spanner rule opens a row of group
+   headers and spans its group; stub headers beside it span both header rows.
+5. **Cells.** In ruled tables, neighbouring slots no ruling separates are one cell (row and column
+   spans); empty rows and columns are dropped. Header rows are those above the first row with a
+   key-column entry, or a bold or ruled-off first row.
+6. **Plausibility.** Chart axes (numbers falling by a constant step), rotated text read as letter
+   stacks, numbered or bulleted lists, and text set in columns are not tables.
+
+`document_tables` runs the page function over a document and `merge_continued_tables` joins a
+table continued on the next page (same columns; header repeated, "(suite)"/"continued" near it,
+or a page filled to its foot) into one `Table`. `cell_runs` cuts a cell's text where the weight
+changes, so a bold lead organisation and its plain partners in one cell come apart.
+
+Modules: `table_geometry` (parameters, segments, rulings; step 1), `table_regions` (steps 2 and
+6), `table_grid` (steps 3 and 5, one region to a `Table`), `table_rows` (step 4); this module
+keeps the public API and the continuation of tables over pages.
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from extractors.tables.geometry import (
+    CONTINUED,
+    SegmentLine,
+    merge_rules,
+    overlap,
+    Region,
+    ruled_boxes,
+    page_segments,
+    page_unit,
+)
+from extractors.tables.grid import build_table
+from extractors.tables.regions import plausible_table, text_regions
+from schemas import BBox, Page, Word
+from schemas.table import Cell, Ruling, Table, TableProvenance, TableSegment
+
+# --- Public API -------------------------------------------------------------------------------
+
+
+def page_to_tables(page: Page, rulings: Optional[Sequence[Ruling]] = None) -> list[Table]:
+    """Tables found on one page, top to bottom. `rulings`: drawn lines of the page, if known."""
+    if not any(w.bbox is not None for w in page.words):
+        return []
+    unit = page_unit(page)
+    hs = merge_rules(rulings or [], horizontal=True)
+    vs = merge_rules(rulings or [], horizontal=False)
+    lines = page_segments(page, vs, unit)
+    if not lines:
+        return []
+    page_width = page.width or max(l.x1 for l in lines)
+    tables: list[Table] = []
+    taken: set[int] = set()  # id() of segments used by a ruled table
+    boxes = sorted(ruled_boxes(hs, vs), key=lambda b: (b[0][2] - b[0][0]) * (b[0][3] - b[0][1]))
+    for box, _, _ in boxes:
+        inside = [k for k, l in enumerate(lines)
+                  if any(id(s) not in taken and box[0] - 1 <= (s.x0 + s.x1) / 2 <= box[2] + 1
+                         and box[1] - 1 <= (s.top + s.bottom) / 2 <= box[3] + 1 for s in l.segs)]
+        if len(inside) < 2:
+            continue
+        clipped = [SegmentLine(l.top, l.bottom, [s for s in l.segs if id(s) not in taken and box[1] - 1 <= (s.top + s.bottom) / 2 <= box[3] + 1])
+                   for l in lines]
+        table = build_table(page, clipped, Region(inside, box=box, method="ruling"), hs, vs, unit)
+        if table is not None:
+            tables.append(table)
+            taken.update(id(s) for k in inside for s in clipped[k].segs
+                         if box[0] - 1 <= (s.x0 + s.x1) / 2 <= box[2] + 1)
+    residual: list[Optional[SegmentLine]] = []
+    for l in lines:
+        segs = [s for s in l.segs if id(s) not in taken]
+        residual.append(SegmentLine(min(s.top for s in segs), max(s.bottom for s in segs), segs) if segs else None)
+    for region in text_regions(residual, unit, page_width, hs):
+        table = build_table(page, residual, region, hs, vs, unit)
+        if table is not None:
+            tables.append(table)
+    tables = [t for t in tables if plausible_table(t)]
+    tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    return tables
+
+
+def document_tables(pages: Sequence[Page], rulings: Optional[dict[int, Sequence[Ruling]]] = None) -> list[Table]:
+    """Tables of a whole document; a table continued on the next page comes back as one `Table`.
+
+    `rulings` maps page numbers to that page's drawn lines (pages missing from it have none).
+    """
+    rulings = rulings or {}
+    found = [t for page in pages for t in page_to_tables(page, rulings.get(page.number))]
+    return merge_continued_tables(found, pages)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _header_texts(table: Table, n: int) -> list[list[str]]:
+    grid = table.grid()
+    return [[_norm(t) for t in row] for row in grid[:n]]
+
+
+def _column_lefts(table: Table) -> list[float]:
+    lefts = []
+    for c in range(table.n_cols):
+        xs = [cell.bbox[0] for cell in table.cells if cell.col == c and cell.col_span == 1 and cell.bbox is not None]
+        lefts.append(min(xs) if xs else float("nan"))
+    return lefts
+
+
+def _continued_marker(page: Page, table: Table) -> Optional[str]:
+    """'(suite)', 'continued', '(cont.)' on one of the three lines just above the table, or in its
+    first row."""
+    above = [l for l in page.lines if l.bbox is not None and l.bbox[3] <= table.bbox[1] + 1]
+    above.sort(key=lambda l: l.bbox[3])
+    candidates = [l.text for l in above[-3:]]
+    candidates += [c.text for c in table.cells if c.row == 0]
+    for text in candidates:
+        m = CONTINUED.search(text)
+        if m:
+            return m.group(0)
+    return None
+
+
+def _last_part(table: Table) -> tuple[int, BBox]:
+    """Page and box of the last page a table is printed on."""
+    if table.provenance.segments:
+        seg = table.provenance.segments[-1]
+        return seg.page, seg.bbox
+    return table.page, table.bbox
+
+
+def _continues(first: Table, second: Table, pages: dict[int, Page]) -> tuple[bool, int, Optional[str]]:
+    """Whether `second` (top of the next page) continues `first`; with the number of header rows
+    `second` repeats, and the continuation marker seen."""
+    last_page, last_box = _last_part(first)
+    if second.page != last_page + 1 or second.n_cols != first.n_cols:
+        return False, 0, None
+    a0, _, a1, a_bottom = last_box
+    b0, b_top, b1, _ = second.bbox
+    if overlap(a0, a1, b0, b1) < 0.8 * min(a1 - a0, b1 - b0):
+        return False, 0, None
+    repeated = 0
+    if first.header_rows and second.n_rows > first.header_rows:
+        if _header_texts(first, first.header_rows) == _header_texts(second, first.header_rows):
+            repeated = first.header_rows
+    page = pages.get(second.page)
+    marker = _continued_marker(page, second) if page is not None else None
+    if repeated or marker:
+        return True, repeated, marker
+    # no repeated header and no marker: only a table that runs to the foot of its page, and one
+    # that starts at the head of the next with the same columns and no header of its own
+    first_page = pages.get(last_page)
+    if first_page is None or page is None or not first_page.height or not page.height:
+        return False, 0, None
+    width = max(a1 - a0, 1.0)
+    la, lb = _column_lefts(first), _column_lefts(second)
+    aligned = all(abs(x - y) <= 0.05 * width for x, y in zip(la, lb) if x == x and y == y)
+    fills = a_bottom >= 0.75 * first_page.height and b_top <= 0.25 * page.height
+    return fills and aligned and second.header_rows == 0, 0, None
+
+
+def merge_continued_tables(tables: Sequence[Table], pages: Sequence[Page]) -> list[Table]:
+    """Join each table with its continuation on the next page (see `_continues`): the last table
+    of a page and the first of the next, same columns, and a repeated header, a "(suite)" /
+    "continued" marker, or a page filled to the foot."""
+    by_number = {p.number: p for p in pages}
+    ordered = sorted(tables, key=lambda t: (t.page, t.bbox[1]))
+    out: list[Table] = []
+    for table in ordered:
+        if out:
+            last = out[-1]
+            page_no, box = _last_part(last)
+            last_on_its_page = not any(t.page == page_no and t.bbox[1] > box[1] for t in ordered)
+            first_on_its_page = not any(t.page == table.page and t.bbox[1] < table.bbox[1] for t in ordered)
+            if last_on_its_page and first_on_its_page:
+                ok, repeated, marker = _continues(last, table, by_number)
+                if ok:
+                    out[-1] = _append(last, table, repeated, marker)
+                    continue
+        out.append(table)
+    return out
+
+
+def _append(first: Table, second: Table, repeated: int, marker: Optional[str]) -> Table:
+    offset = first.n_rows - repeated
+    cells = list(first.cells)
+    for c in second.cells:
+        if c.row < repeated:
+            continue
+        cells.append(c.model_copy(update={"row": c.row + offset, "header": False}))
+    n_rows = first.n_rows + second.n_rows - repeated
+    segments = list(first.provenance.segments) + [
+        TableSegment(page=second.page, bbox=second.bbox, first_row=first.n_rows, n_rows=second.n_rows - repeated,
+                     repeated_header_rows=repeated, continued_marker=marker)
+    ]
+    method = first.provenance.method if first.provenance.method == second.provenance.method else "mixed"
+    notes = list(first.provenance.notes) + [f"continued on page {second.page}"]
+    return first.model_copy(update={
+        "n_rows": n_rows,
+        "cells": cells,
+        "provenance": TableProvenance(method=method, segments=segments, notes=notes),
+    })
+
+
+# --- Reading cells ------------------------------------------------------------------------------
+
+
+def cell_words(page: Page, cell: Cell) -> list[Word]:
+    """The words of a cell, in reading order (`page` must be the cell's page)."""
+    if page.number != cell.page:
+        raise ValueError(f"cell is on page {cell.page}, not {page.number}")
+    return [page.words[i] for i in cell.word_ids]
+
+
+def cell_runs(page: Page, cell: Cell) -> list[tuple[Optional[bool], str]]:
+    """The cell's text cut where the weight changes: [(True, 'MIFI'), (False, 'MES, MTESS')].
+
+    A bold lead organisation and its plain partners printed in one cell come apart this way.
+    """
+    runs: list[tuple[Optional[bool], list[str]]] = []
+    for w in cell_words(page, cell):
+        if runs and runs[-1][0] == w.bold:
+            runs[-1][1].append(w.text)
+        else:
+            runs.append((w.bold, [w.text]))
+    return [(bold, " ".join(texts)) for bold, texts in runs]

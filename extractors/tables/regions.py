@@ -1,0 +1,248 @@
+"""Where the tables of a page are: runs of lines whose segments keep to common columns (step 2 of
+`extractors.tables.detect`), and the plausibility checks that reject what aligned text also produces
+(step 6: chart axes, rotated text, numbered lists, text set in columns).
+
+Ruled boxes come from `extractors.tables.geometry.ruled_boxes`; this module finds the unruled
+(text-alignment) regions among the lines no ruled table took.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from extractors.tables.geometry import (
+    CAPTION,
+    MAX_LINE_GAP,
+    MIN_SEPARATOR,
+    MIN_TEXT_ROWS,
+    NUMBERING,
+    PROSE_LINE_WORDS,
+    PROSE_WIDTH,
+    PROSE_WORDS,
+    is_bullet,
+    SegmentLine,
+    parse_number,
+    overlap,
+    Region,
+    Rule,
+    Segment,
+)
+from schemas.table import Cell, Table
+
+# --- Region detection -------------------------------------------------------------------------
+
+
+def _is_prose_line(line: SegmentLine, width: float) -> bool:
+    if len(line.segs) != 1:
+        return False
+    s = line.segs[0]
+    return s.n_words >= PROSE_WORDS and (s.x1 - s.x0) >= PROSE_WIDTH * width
+
+
+def _is_caption(line: SegmentLine) -> bool:
+    return bool(CAPTION.match(line.segs[0].text))
+
+
+def _crossed_gaps(seg: Segment, gaps: list[tuple[float, float]], unit: float) -> int:
+    n = 0
+    for g0, g1 in gaps:
+        mid0, mid1 = g0 + 0.1 * (g1 - g0), g1 - 0.1 * (g1 - g0)
+        if seg.x0 < mid1 and seg.x1 > mid0 and overlap(seg.x0, seg.x1, g0, g1) > 0.25 * unit:
+            n += 1
+    return n
+
+
+def _gaps_link(a: list[tuple[float, float]], b: list[tuple[float, float]], unit: float) -> int:
+    n = 0
+    for g in b:
+        if any(overlap(g[0], g[1], h[0], h[1]) >= MIN_SEPARATOR * unit for h in a):
+            n += 1
+    return n
+
+
+def text_regions(lines: list[Optional[SegmentLine]], unit: float, page_width: float, hs: list[Rule]) -> list[Region]:
+    """Runs of lines whose segments keep to common columns (`None`: a line used by a ruled table)."""
+    present = [l for l in lines if l is not None]
+    text_width = (max(l.x1 for l in present) - min(l.x0 for l in present)) if present else page_width
+    regions: list[Region] = []
+    used: set[int] = set()
+    chain: list[int] = []
+    pending: list[int] = []
+    ref_gaps: list[tuple[float, float]] = []  # gaps of the chain's recent multi-segment lines
+    n_multi = 0
+
+    def close():
+        nonlocal chain, pending, ref_gaps, n_multi
+        if n_multi >= MIN_TEXT_ROWS:
+            # the last row's wrapped cells: one-cell lines right under it, set tight, away from
+            # the first column (a note under the table starts at its left edge)
+            left = min(lines[c].x0 for c in chain)
+            for k in pending:
+                if lines[k].top - lines[chain[-1]].bottom > TRAILING_GAP * unit or lines[k].x0 <= left + 2 * unit:
+                    break
+                chain.append(k)
+            full = _extend_up(lines, chain, used, unit, hs, text_width) + chain
+            regions.append(Region(full))
+            used.update(full)
+        chain, pending, ref_gaps, n_multi = [], [], [], 0
+
+    prev_bottom = None
+    for k, line in enumerate(lines):
+        if line is None:
+            close()
+            prev_bottom = None
+            continue
+        if prev_bottom is not None and line.top - prev_bottom > MAX_LINE_GAP * unit:
+            close()
+        # lines that overlap (a superscript, a cell set lower) keep the lower bottom
+        if prev_bottom is not None and line.top < prev_bottom:
+            prev_bottom = max(prev_bottom, line.bottom)
+        else:
+            prev_bottom = line.bottom
+        multi = len(line.segs) >= 2
+        if multi:
+            gaps = line.gaps()
+            wide_prose = all(s.n_words >= PROSE_WORDS for s in line.segs)
+            if wide_prose or _is_caption(line):  # "Table 3.    Title" splits in two at its gap
+                close()
+                continue
+            if chain and _gaps_link(ref_gaps, gaps, unit) >= 1:
+                chain.extend(pending)
+                pending = []
+                chain.append(k)
+                n_multi += 1
+                ref_gaps = _merge_gaps(ref_gaps, gaps, unit)
+            else:
+                close()
+                chain, ref_gaps, n_multi = [k], gaps, 1
+        else:
+            if not chain:
+                continue
+            seg = line.segs[0]
+            if _is_prose_line(line, text_width) or _is_caption(line):
+                close()
+                continue
+            crossed = _crossed_gaps(seg, ref_gaps, unit)
+            chain_x0 = min(lines[c].x0 for c in chain)
+            chain_x1 = max(lines[c].x1 for c in chain)
+            # a section label set flush left may run on over the next column
+            width = chain_x1 - chain_x0
+            # a section label set flush left may run on over the next column; one centred over
+            # the table crosses them all (kept only if aligned rows follow)
+            flush_left = seg.x0 <= chain_x0 + 2 * unit and (seg.x1 - seg.x0) < 0.6 * width and crossed <= 2
+            centred = (abs((seg.x0 + seg.x1) / 2 - (chain_x0 + chain_x1) / 2) < 0.15 * width
+                       and (seg.x1 - seg.x0) < 0.7 * width and seg.n_words <= 10)
+            if crossed == 0 or flush_left or centred or (crossed == 1 and len(ref_gaps) >= 3 and seg.n_words <= 4):
+                pending.append(k)
+            else:
+                close()
+    close()
+    return regions
+
+
+# Largest gap (text heights) above a wrapped line of the last row: cell text is set solid.
+TRAILING_GAP = 0.5
+# Header lines above the aligned body of a table: at most this many, each at most this far
+# (text heights) below the line above.
+MAX_HEADER_LINES = 4
+HEADER_LINE_GAP = 1.0
+
+
+def _extend_up(lines: list[Optional[SegmentLine]], chain: list[int], used: set[int], unit: float, hs: list[Rule],
+               text_width: float) -> list[int]:
+    """Header lines directly above a table body: inside its width, tight above it, not a caption,
+    not running text, and not above a rule across the table (its top rule)."""
+    x0 = min(lines[c].x0 for c in chain)
+    x1 = max(lines[c].x1 for c in chain)
+    width = x1 - x0
+    added: list[int] = []
+    below = lines[chain[0]]
+    k = chain[0] - 1
+    while k >= 0 and len(added) < MAX_HEADER_LINES and k not in used:
+        line = lines[k]
+        if line is None or below.top - line.bottom > HEADER_LINE_GAP * unit:
+            break
+        if line.x0 < x0 - unit or line.x1 > x1 + unit:
+            break
+        if _is_caption(line) or _is_prose_line(line, text_width) or any(s.n_words >= PROSE_WORDS for s in line.segs):
+            break
+        if any(line.bottom - 1.5 <= h.pos <= below.top + 1.5 and overlap(h.lo, h.hi, x0, x1) >= 0.8 * width for h in hs):
+            break
+        added.insert(0, k)
+        below = line
+        k -= 1
+    return added
+
+
+def _merge_gaps(old: list[tuple[float, float]], new: list[tuple[float, float]], unit: float) -> list[tuple[float, float]]:
+    """Gaps of the chain so far: intersect overlapping gaps, keep the others (columns may be empty)."""
+    out = []
+    used = set()
+    for g in old:
+        hit = None
+        for j, h in enumerate(new):
+            if j not in used and overlap(g[0], g[1], h[0], h[1]) >= MIN_SEPARATOR * unit:
+                hit = j
+                break
+        if hit is None:
+            out.append(g)
+        else:
+            used.add(hit)
+            h = new[hit]
+            out.append((max(g[0], h[0]), min(g[1], h[1])))
+    out.extend(h for j, h in enumerate(new) if j not in used)
+    return sorted(out)
+
+
+# --- Plausibility ------------------------------------------------------------------------------
+
+
+def _is_axis(values: list[float]) -> bool:
+    """Tick labels of a chart's vertical axis: four or more numbers falling by a constant step."""
+    if len(values) < 4:
+        return False
+    steps = [a - b for a, b in zip(values, values[1:])]
+    return steps[0] > 0 and all(abs(s - steps[0]) <= 0.01 * abs(steps[0]) + 1e-9 for s in steps)
+
+
+def _garbled(text: str) -> bool:
+    """Rotated text read as a stack of one-letter words ("r e/von r/u t/li a")."""
+    tokens = text.split()
+    return len(tokens) >= 3 and sum(1 for t in tokens if len(t) <= 2 and t.isalpha()) >= 0.6 * len(tokens)
+
+
+def plausible_table(table: Table) -> bool:
+    """Reject what aligned text also produces: chart axes and legends, numbered lists."""
+    by_col: dict[int, list[Cell]] = {}
+    for c in table.cells:
+        by_col.setdefault(c.col, []).append(c)
+    for col, cells in by_col.items():
+        cells.sort(key=lambda c: c.row)
+        # runs of numeric cells, top to bottom; a cell holding several stacked ticks counts with
+        # each of its lines
+        run: list[float] = []
+        for c in cells + [None]:
+            parts = [parse_number(p) for p in c.text.split("\n")] if c is not None else [None]
+            if all(v is not None for v in parts):
+                run.extend(parts)
+                continue
+            if _is_axis(run):
+                return False
+            run = [v for v in parts if v is not None] if parts and parts[-1] is not None else []
+    if sum(1 for c in table.cells if _garbled(c.text)) >= 2:
+        return False
+    # text set in columns (a two- or three-column page): every column reads as running text
+    prose_cols = 0
+    for col, cells in by_col.items():
+        lines = [ln for c in cells for ln in c.text.split("\n")]
+        if len(lines) >= 3 and sum(len(ln.split()) for ln in lines) / len(lines) >= PROSE_LINE_WORDS:
+            prose_cols += 1
+    if prose_cols == len(by_col):
+        return False
+    if table.n_cols == 2:
+        first = by_col.get(0, [])
+        if first and len(first) >= 2 and all(NUMBERING.match(c.text.split()[0]) or is_bullet(c.text.split()[0]) for c in first if c.text.split()) \
+                and all(len(c.text.split()) == 1 for c in first):
+            return False
+    return True
+
+
