@@ -3,7 +3,7 @@
 Exit codes (also in README): 0 success (or skipped by choice), 1 internal error, 2 bad usage,
 3 input not found, 4 unsupported input, 5 corrupt or truncated, 6 encrypted, 7 empty document,
 8 input too large, 9 output not writable, 10 partial result (JSON written), 11 OCR engine or
-language missing, 12 nothing extracted (JSON written, status failed), 13 French lexicon
+language missing (or OCRmyPDF, for `export --to pdf`), 12 nothing extracted (JSON written, status failed), 13 French lexicon
 unavailable (hunspell-fr or wordfreq missing), 14 validation below --min-f1.
 """
 from __future__ import annotations
@@ -151,6 +151,27 @@ def repair(
             sys.stdout.write(result.text)
         else:
             write_text_atomic(output, result.text)
+
+    run_guarded(body)
+
+
+@app.command()
+def export(
+    input: Path = typer.Argument(..., help="`bilan extract` JSON, or a `bilan batch` output folder (every document)."),
+    to: str = typer.Option(..., "--to", help="pdf, alto, hocr, md, txt or csv; several separated by commas."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="File (folder for csv, or for a batch folder); beside the JSON if absent."),
+    pdfa: bool = typer.Option(False, "--pdfa", help="PDF/A-2b instead of a plain PDF (checked by pikepdf's PDF/A validator)."),
+    password: Optional[str] = typer.Option(None, "--password", help="Password of a password-protected source PDF."),
+    workers: int = typer.Option(1, "--workers", min=1, help="OCRmyPDF worker processes for --to pdf."),
+) -> None:
+    """Write archival outputs: searchable PDF with the repaired text, ALTO 4, hOCR, Markdown, text, tables as CSV."""
+
+    def body():
+        from extractors.export.dispatch import ExportSettings, export_path, parse_formats
+
+        settings = ExportSettings(pdfa=pdfa, password=password, jobs=workers)
+        for path in export_path(input, parse_formats(to), output, settings):
+            typer.echo(str(path))
 
     run_guarded(body)
 
