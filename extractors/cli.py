@@ -194,6 +194,7 @@ def batch(
     abort_on_error: bool = typer.Option(False, "--abort-on-error", help="Stop at the first failed document."),
     no_repair: bool = typer.Option(False, "--no-repair", help="No OCR-damage repair."),
     exclude: list[str] = typer.Option([], "--exclude", help="Glob of paths to leave out, relative to the folder (repeatable), e.g. 'drafts/*'."),
+    export: Optional[str] = typer.Option(None, "--export", help="Also write these formats beside each JSON: pdf,alto,hocr,md,txt,csv (see `bilan export`)."),
 ) -> None:
     """Extract every document of a folder, resumably, into per-document JSON and a DuckDB/Parquet dataset.
 
@@ -207,6 +208,9 @@ def batch(
 
         if executor == Executor.dask and not scheduler:
             raise BadOption(None, "--executor dask needs --scheduler tcp://HOST:PORT")
+        from extractors.export.dispatch import parse_formats
+
+        formats = parse_formats(export) if export else []
         options = IngestOptions(ocr=ocr.value, lang=lang, repair=not no_repair)
         if (out / "documents").exists() and not resume:
             typer.echo(f"bilan: {out} holds an earlier run; unchanged documents are reused (pass --resume to say so)", err=True)
@@ -214,7 +218,7 @@ def batch(
         with progress:
             summary = run_batch(input_dir, out, options, workers=workers, executor=executor.value, scheduler=scheduler,
                                 abort_on_error=abort_on_error, exclude=exclude, on_progress=progress.update,
-                                on_start=progress.start)
+                                on_start=progress.start, export=formats)
         typer.echo(summary.line())
         if summary.ignored:
             suffixes = sorted({Path(p).suffix for p in summary.ignored})
@@ -222,6 +226,8 @@ def batch(
         for outcome in summary.outcomes:
             if outcome.status == "failed":
                 typer.echo(f"  failed: {outcome.doc_id}: {outcome.reason}")
+        for problem in summary.export_failures:
+            typer.echo(f"  export failed: {problem}")
         typer.echo(f"dataset: {out / 'bilan.duckdb'} (query it with: bilan query {out} \"SELECT ...\")")
         if summary.count("failed"):
             raise typer.Exit(EXIT_FAILED)

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Optional
 
 from extractors.atomic import write_text_atomic
-from extractors.errors import BadOption, CorruptInput, InputNotFound, OutputError
+from extractors.errors import BadOption, CorruptInput, InputNotFound, OutputError, UnsupportedInput
 from schemas import Document
 
 FORMATS = ("pdf", "alto", "hocr", "md", "txt", "csv")
+BOXED_FORMATS = ("pdf", "alto", "hocr")  # formats that place words on a page
 SUFFIXES = {"pdf": ".searchable.pdf", "alto": ".alto.xml", "hocr": ".hocr", "md": ".md", "txt": ".txt", "csv": ".tables"}
 
 
@@ -54,6 +55,10 @@ def load_document(path: Path) -> Document:
         raise CorruptInput(path, f"not a bilan document JSON ({where}: {first['msg']})") from e
 
 
+def has_boxes(document: Document) -> bool:
+    return any(w.bbox is not None for page in document.pages for w in page.words[:1])
+
+
 def export_target(json_path: Path, fmt: str) -> Path:
     name = json_path.name[:-5] if json_path.name.endswith(".json") else json_path.name
     return json_path.with_name(name + SUFFIXES[fmt])
@@ -66,6 +71,10 @@ def export_document(document: Document, fmt: str, target: Path, settings: Export
 
     if target.resolve() == Path(document.source.path).resolve():
         raise OutputError(target, "would overwrite the document's source file; choose another -o")
+    if fmt in ("alto", "hocr") and not has_boxes(document):  # pdf: check_source says why
+        raise UnsupportedInput(json_path or document.source.path,
+                               f"no word boxes to write as {fmt}: it was read from a {document.source.kind} "
+                               f"source ({document.source.path}); export it as txt or md")
     tables = document_tables_of(document)
     if fmt == "pdf":
         from extractors.export.pdf import export_pdf
@@ -133,3 +142,32 @@ def export_path(path: Path, formats: list[str], output: Optional[Path] = None,
                 target = output
             written += export_document(document, fmt, target, settings, json_path)
     return written
+
+
+def export_batch_document(json_path: Path, formats: list[str], stamps: Path,
+                          settings: ExportSettings = ExportSettings()) -> list[str]:
+    """`bilan batch --export`: write the formats beside one document's JSON. A format already
+    written from the same JSON bytes (its stamp in `stamps` holds their sha256) is not written
+    again, so a resumed batch redoes nothing. Formats that place words on a page are skipped for
+    documents without word boxes (text dumps, web pages). Returns one line per failed format."""
+    import hashlib
+
+    from extractors.errors import BilanError
+
+    digest = hashlib.sha256(json_path.read_bytes()).hexdigest()
+    problems = []
+    document = None
+    for fmt in formats:
+        target = export_target(json_path, fmt)
+        stamp = stamps / f"{json_path.name}.{fmt}"
+        if target.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
+            continue
+        try:
+            document = document or load_document(json_path)
+            if fmt in BOXED_FORMATS and not has_boxes(document):
+                continue  # a text dump or a web page has no page to place words on
+            export_document(document, fmt, target, settings, json_path)
+            write_text_atomic(stamp, digest)
+        except BilanError as e:
+            problems.append(f"{fmt}: {e}")
+    return problems

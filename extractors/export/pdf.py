@@ -56,7 +56,7 @@ def check_source(document: Document, json_path: Optional[Path] = None) -> Path:
     if document.source.kind not in ("pdf", "image"):
         raise UnsupportedInput(where, f"no page images to put a text layer on: it was read from "
                                       f"{'a web page' if document.source.kind == 'html' else 'a text dump'} "
-                                      f"({document.source.path}); export it as txt, md, alto or hocr")
+                                      f"({document.source.path}); export it as txt or md")
     source = Path(document.source.path)
     if not source.is_file():
         raise InputNotFound(where, f"its source file {source} is gone (moved or deleted?); "
