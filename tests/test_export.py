@@ -74,8 +74,9 @@ def opens_cleanly(pdf: Path, pages: int) -> None:
 
 def check_layer(document: Document, pdf: Path) -> None:
     """Every word of every layered page is in the PDF's text, in bilan's repaired spelling, and
-    pdftotext puts it where bilan's box is: x edges within BOX_TOLERANCE, and its vertical
-    centre inside the box (the renderer sets a line's words on one band: see bench/README.md)."""
+    pdftotext puts it where bilan's box is: x edges within BOX_TOLERANCE; vertically only on the
+    word's line (the boxes overlap): OCRmyPDF's renderer sets a line's words on one band as tall
+    as the line, so on a skewed scan top and bottom edges fall further off (bench/README.md)."""
     from extractors.export.pdf import layer_pages
 
     layered = layer_pages(document)
@@ -91,8 +92,7 @@ def check_layer(document: Document, pdf: Path) -> None:
         for text, (x0, top, x1, bottom) in found:
             best = min(boxes[text], key=lambda b: abs(b[0] - x0) + abs(b[2] - x1) + abs(b[1] - top))
             assert abs(best[0] - x0) <= BOX_TOLERANCE and abs(best[2] - x1) <= BOX_TOLERANCE, (text, best, (x0, x1))
-            centre = (top + bottom) / 2
-            assert best[1] - BOX_TOLERANCE <= centre <= best[3] + BOX_TOLERANCE, (text, best, (top, bottom))
+            assert top - BOX_TOLERANCE <= best[3] and best[1] <= bottom + BOX_TOLERANCE, (text, best, (top, bottom))
 
 
 def check_alto(document: Document, unrepaired: Document) -> bytes:
@@ -191,7 +191,7 @@ def test_legacy_ocr_pdf_loses_its_old_layer_and_passes_pdfa(tmp_path):
     report = pdfa.validate_written(tmp_path / "legacy.pdf", "2b")
     assert report.passed, report
     with pikepdf.open(tmp_path / "legacy.pdf") as pdf:
-        assert pdf.check() == []  # qpdf's structural check
+        assert pdf.check_pdf_syntax() == []  # qpdf's structural check
 
 
 @pytest.mark.ocr
