@@ -100,7 +100,7 @@ def write_handover(document: Document, pages: list[Page], tables: list[Table], d
 
     scale = HANDOVER_DPI / 72
     for page in pages:
-        body = "\n".join(page_hocr_body(page_layout(page, tables), scale, alternatives=False))
+        body = "\n".join(page_hocr_body(page_layout(page, tables), scale, alternatives=False, displayed=True))
         hocr_file(directory, page.number - 1).write_text(hocr_document([body], document.source.path), encoding="utf-8")
 
 
