@@ -3,7 +3,7 @@
 Exit codes (also in README): 0 success (or skipped by choice), 1 internal error, 2 bad usage,
 3 input not found, 4 unsupported input, 5 corrupt or truncated, 6 encrypted, 7 empty document,
 8 input too large, 9 output not writable, 10 partial result (JSON written), 11 OCR engine or
-language missing, 12 nothing extracted (JSON written, status failed), 13 French lexicon
+language missing (or OCRmyPDF, for `export --to pdf`), 12 nothing extracted (JSON written, status failed), 13 French lexicon
 unavailable (hunspell-fr or wordfreq missing), 14 validation below --min-f1.
 """
 from __future__ import annotations
@@ -155,6 +155,27 @@ def repair(
     run_guarded(body)
 
 
+@app.command()
+def export(
+    input: Path = typer.Argument(..., help="`bilan extract` JSON, or a `bilan batch` output folder (every document)."),
+    to: str = typer.Option(..., "--to", help="pdf, alto, hocr, md, txt or csv; several separated by commas."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="File (folder for csv, or for a batch folder); beside the JSON if absent."),
+    pdfa: bool = typer.Option(False, "--pdfa", help="PDF/A-2b instead of a plain PDF (checked by pikepdf's PDF/A validator)."),
+    password: Optional[str] = typer.Option(None, "--password", help="Password of a password-protected source PDF."),
+    workers: int = typer.Option(1, "--workers", min=1, help="OCRmyPDF worker processes for --to pdf."),
+) -> None:
+    """Write archival outputs: searchable PDF with the repaired text, ALTO 4, hOCR, Markdown, text, tables as CSV."""
+
+    def body():
+        from extractors.export.dispatch import ExportSettings, export_path, parse_formats
+
+        settings = ExportSettings(pdfa=pdfa, password=password, jobs=workers)
+        for path in export_path(input, parse_formats(to), output, settings):
+            typer.echo(str(path))
+
+    run_guarded(body)
+
+
 class Executor(str, Enum):
     local = "local"
     dask = "dask"
@@ -173,6 +194,7 @@ def batch(
     abort_on_error: bool = typer.Option(False, "--abort-on-error", help="Stop at the first failed document."),
     no_repair: bool = typer.Option(False, "--no-repair", help="No OCR-damage repair."),
     exclude: list[str] = typer.Option([], "--exclude", help="Glob of paths to leave out, relative to the folder (repeatable), e.g. 'drafts/*'."),
+    export: Optional[str] = typer.Option(None, "--export", help="Also write these formats beside each JSON: pdf,alto,hocr,md,txt,csv (see `bilan export`)."),
 ) -> None:
     """Extract every document of a folder, resumably, into per-document JSON and a DuckDB/Parquet dataset.
 
@@ -186,6 +208,9 @@ def batch(
 
         if executor == Executor.dask and not scheduler:
             raise BadOption(None, "--executor dask needs --scheduler tcp://HOST:PORT")
+        from extractors.export.dispatch import parse_formats
+
+        formats = parse_formats(export) if export else []
         options = IngestOptions(ocr=ocr.value, lang=lang, repair=not no_repair)
         if (out / "documents").exists() and not resume:
             typer.echo(f"bilan: {out} holds an earlier run; unchanged documents are reused (pass --resume to say so)", err=True)
@@ -193,7 +218,7 @@ def batch(
         with progress:
             summary = run_batch(input_dir, out, options, workers=workers, executor=executor.value, scheduler=scheduler,
                                 abort_on_error=abort_on_error, exclude=exclude, on_progress=progress.update,
-                                on_start=progress.start)
+                                on_start=progress.start, export=formats)
         typer.echo(summary.line())
         if summary.ignored:
             suffixes = sorted({Path(p).suffix for p in summary.ignored})
@@ -201,6 +226,8 @@ def batch(
         for outcome in summary.outcomes:
             if outcome.status == "failed":
                 typer.echo(f"  failed: {outcome.doc_id}: {outcome.reason}")
+        for problem in summary.export_failures:
+            typer.echo(f"  export failed: {problem}")
         typer.echo(f"dataset: {out / 'bilan.duckdb'} (query it with: bilan query {out} \"SELECT ...\")")
         if summary.count("failed"):
             raise typer.Exit(EXIT_FAILED)

@@ -59,6 +59,13 @@ class OCRUnavailable(BilanError):
     exit_code = 11
 
 
+class ExportUnavailable(BilanError):
+    """An export format needs an optional package that is not installed (the searchable PDF needs
+    OCRmyPDF: `pip install 'bilan[pdf]'`). Exit code 11, like a missing OCR engine."""
+
+    exit_code = 11
+
+
 class BadOption(BilanError):
     exit_code = 2
 

@@ -57,6 +57,7 @@ class Summary:
     seconds: float = 0.0
     aborted: bool = False
     ignored: list[str] = field(default_factory=list)  # files that are not publications
+    export_failures: list[str] = field(default_factory=list)  # "doc_id: format: problem" (--export)
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -212,8 +213,10 @@ def run_batch(
     exclude: Sequence[str] = (),
     on_progress: Callable[[Outcome, int, int], None] = lambda outcome, done, total: None,
     on_start: Callable[[int, int], None] = lambda total, cached: None,
+    export: Sequence[str] = (),
 ) -> Summary:
-    """Extract every document below input_dir into out_dir; return the per-document outcomes."""
+    """Extract every document below input_dir into out_dir; return the per-document outcomes.
+    `export`: archival formats written beside each document's JSON (extractors.export)."""
     started = time.perf_counter()
     if not input_dir.is_dir():
         raise UnsupportedInput(input_dir, "not a folder")
@@ -221,8 +224,23 @@ def run_batch(
         remove_stale_temporaries(out_dir)
         summary = extract_all(input_dir, out_dir, options, workers, executor, scheduler, abort_on_error, exclude,
                               on_progress, on_start)
+        export_all(out_dir, summary, export)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def export_all(out_dir: Path, summary: Summary, formats: Sequence[str]) -> None:
+    """`--export`: the archival formats of every document written (failed ones have none)."""
+    if not formats:
+        return
+    from extractors.export.dispatch import export_batch_document
+
+    for outcome in summary.outcomes:
+        if outcome.status in ("success", "partial"):
+            json_path = document_json_path(out_dir, outcome.doc_id)
+            stamps = out_dir / CACHE_DIR / "exports" / Path(outcome.doc_id).parent
+            for problem in export_batch_document(json_path, list(formats), stamps):
+                summary.export_failures.append(f"{outcome.doc_id}: {problem}")
 
 
 def extract_all(input_dir, out_dir, options, workers, executor, scheduler, abort_on_error, exclude,
