@@ -121,10 +121,13 @@ def golden_for(document: Document, goldens: list[Golden]) -> Optional[Golden]:
     return best
 
 
-def iter_documents(files: list[DocumentFile]) -> Iterator[tuple[DocumentFile, Optional[Document], Optional[str]]]:
-    """(file, document, None), or (file, None, one-line problem) for a file that is not a document."""
+def iter_documents(files: list[DocumentFile], strict: bool) -> Iterator[tuple[DocumentFile, Optional[Document], Optional[str]]]:
+    """(file, document, None), or (file, None, one-line problem) for a file of a batch that is not a
+    document: the batch is reviewed without it. `strict` (one file asked for by name): it raises."""
     for file in files:
         try:
             yield file, load_document(file.path), None
         except (CorruptInput, UnsupportedInput) as e:
+            if strict:
+                raise
             yield file, None, e.problem

@@ -234,8 +234,7 @@ def build_review(input_path: str | Path, out_dir: Optional[str | Path] = None, g
     goldens = load_goldens(Path(golden) if golden is not None else None)
     golden_file = golden is not None and Path(golden).is_file()
     summary = ReviewSummary(out)
-    copy_static(out)
-    for number, (file, document, problem) in enumerate(iter_documents(files), start=1):
+    for number, (file, document, problem) in enumerate(iter_documents(files, strict=input_path.is_file()), start=1):
         if document is None:
             row = DocumentRow(file.doc_id, problem=problem or "")
         else:
@@ -244,6 +243,7 @@ def build_review(input_path: str | Path, out_dir: Optional[str | Path] = None, g
         summary.rows.append(row)
         if on_document is not None:
             on_document(row, number, len(files))
+    copy_static(out)
     write_text_atomic(out / "index.html", index_page(summary))
     summary.seconds = time.perf_counter() - started
     return summary
