@@ -188,3 +188,28 @@ def test_moved_source_pages_shown_without_images(advice, tmp_path):
     assert {why for _, _, why in summary.without_image} == {"source file not found"}
     found = build_review(path, tmp_path / "site2", sources=CORPUS)  # --sources: looked up by name
     assert found.rendered == 13
+
+
+def test_a_turned_scan_is_shown_upright(tmp_path):
+    """A page OCR'd after turning it (Page.rotation 90) is drawn turned the same way, so its words,
+    whose boxes are upright, land on it: the image equals the upright rendering of the scan."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from extractors.review.images import page_images
+    from schemas import Page, Source
+
+    with pdfium.PdfDocument(str(CORPUS / "001_plan_scan.pdf")) as pdf:
+        width, height = pdf[1].get_size()
+        upright = pdf[1].render(scale=PAGE_DPI / 72).to_pil().convert("L")
+    sideways = tmp_path / "sideways.png"
+    upright.rotate(90, expand=True, fillcolor=255).save(sideways, dpi=(PAGE_DPI, PAGE_DPI))  # turned counter-clockwise
+    page = Page(number=1, width=width, height=height, rotation=90, origin="ocr")
+    document = Document(source=Source(path=str(sideways), sha256="0" * 64, kind="image", page_count=1), pages=[page], status="success")
+    (image,) = page_images(tmp_path / "site", document, sideways).values()
+    from PIL import Image
+
+    with Image.open(tmp_path / "site" / image.name) as shown:
+        assert shown.size == upright.size
+        difference = np.abs(np.asarray(shown.convert("L"), dtype=float) - np.asarray(upright, dtype=float))
+    assert difference.mean() < 4  # JPEG noise only; a wrong turn differs by tens

@@ -206,9 +206,11 @@ def review_document(out_dir: Path, doc_id: str, json_path: Path, document: Docum
     base = out_dir / "data" / row.slug
     write_text_atomic(base / "document.js", js_call("BilanReview.document", view))
     tables = pages_tables(detected_tables(document))
+    repairs: dict[Optional[int], list] = {}
+    for repair in document.repairs:
+        repairs.setdefault(repair.page, []).append(repair)
     for page in document.pages:
-        repairs = [r for r in document.repairs if r.page == page.number]
-        data = page_view(page, repairs, tables.get(page.number, []))
+        data = page_view(page, repairs.get(page.number, []), tables.get(page.number, []))
         write_text_atomic(base / f"p{page.number:04d}.js", js_call("BilanReview.page", page.number, data))
     write_text_atomic(out_dir / "documents" / f"{row.slug}.html", document_page(row))
     row.records = len(view["records"])
