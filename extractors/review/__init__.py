@@ -9,7 +9,8 @@ loaded, with each page's words, table cells and repairs, only when the page scro
 
 Modules: `inputs` (documents, their source files and goldens), `images` (page images), `view`
 (what the browser is given for a document and its pages), `marks` (differences with a golden),
-`site` (writing the files), `pages` is the browser side (static/review.js).
+`site` (writing the files). The browser side: static/review.js (pages, boxes, list, keys),
+static/records.js (corrections, golden file, record panel), static/index.js (sorting the index).
 """
 from extractors.review.site import ReviewSummary, build_review
 

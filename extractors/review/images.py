@@ -8,13 +8,11 @@ A page that cannot be rendered (moved, encrypted, damaged source) is shown witho
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from extractors.errors import OutputError
+from extractors.review.files import write_atomic
 from schemas import Document, Page
 
 PAGE_DPI = 100  # A4 at ~830 x 1170 px: words readable, ~150 KB a page as JPEG
@@ -59,22 +57,6 @@ def open_pages(source: Path, kind: str, password: Optional[str]):
 
         return draw, lambda: None
     raise ValueError(f"no page images for {kind} sources")
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as e:
-        raise OutputError(path, f"cannot write here: {e.strerror or e}") from e
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(path, f"cannot write: {e.strerror or e}") from e
 
 
 @dataclass
@@ -123,5 +105,5 @@ def render_one(out_dir: Path, document: Document, page: Page, draw, dpi: int) ->
     except Exception as e:  # one page that cannot be drawn must not take the review down
         return PageImage(None, f"cannot render page {page.number}: {type(e).__name__}: {e}")
     name = image_name(document, page, dpi)
-    write_bytes_atomic(out_dir / name, buffer.getvalue())
+    write_atomic(out_dir / name, buffer.getvalue())
     return PageImage(name, "rendered")

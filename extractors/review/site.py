@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from extractors.atomic import write_text_atomic
+from extractors.review.files import write_if_changed
 from extractors.review.images import PAGE_DPI, page_images
 from extractors.review.inputs import document_files, find_source, golden_for, iter_documents, load_goldens
 from extractors.review.marks import golden_marks
@@ -112,9 +112,7 @@ def copy_static(out_dir: Path) -> None:
     static = resources.files("extractors.review") / "static"
     for name in STATIC_FILES:
         text = (static / name).read_text(encoding="utf-8")
-        target = out_dir / "static" / name
-        if not target.is_file() or target.read_text(encoding="utf-8") != text:
-            write_text_atomic(target, text)
+        write_if_changed(out_dir / "static" / name, text)
 
 
 def html_page(title: str, body: str, scripts: list[str], root: str) -> str:
@@ -204,15 +202,15 @@ def review_document(out_dir: Path, doc_id: str, json_path: Path, document: Docum
     if golden:
         view["golden"]["path"] = str(golden.path)
     base = out_dir / "data" / row.slug
-    write_text_atomic(base / "document.js", js_call("BilanReview.document", view))
+    write_if_changed(base / "document.js", js_call("BilanReview.document", view))
     tables = pages_tables(detected_tables(document))
     repairs: dict[Optional[int], list] = {}
     for repair in document.repairs:
         repairs.setdefault(repair.page, []).append(repair)
     for page in document.pages:
         data = page_view(page, repairs.get(page.number, []), tables.get(page.number, []))
-        write_text_atomic(base / f"p{page.number:04d}.js", js_call("BilanReview.page", page.number, data))
-    write_text_atomic(out_dir / "documents" / f"{row.slug}.html", document_page(row))
+        write_if_changed(base / f"p{page.number:04d}.js", js_call("BilanReview.page", page.number, data))
+    write_if_changed(out_dir / "documents" / f"{row.slug}.html", document_page(row))
     row.records = len(view["records"])
     row.flagged = sum(r["flagged"] for r in view["records"])
     row.repairs = len(document.repairs)
@@ -246,6 +244,6 @@ def build_review(input_path: str | Path, out_dir: Optional[str | Path] = None, g
         if on_document is not None:
             on_document(row, number, len(files))
     copy_static(out)
-    write_text_atomic(out / "index.html", index_page(summary))
+    write_if_changed(out / "index.html", index_page(summary))
     summary.seconds = time.perf_counter() - started
     return summary
