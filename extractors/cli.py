@@ -372,6 +372,8 @@ def review(
         summary = build_review(input, output, golden=golden, sources=sources, dpi=dpi, password=password)
         for doc_id, page, why in summary.without_image[:5]:
             typer.echo(f"bilan: {doc_id}: page {page} without image: {why}", err=True)
+        if len(summary.without_image) > 5:
+            typer.echo(f"bilan: ... and {len(summary.without_image) - 5} more pages without image", err=True)
         for row in summary.rows:
             if not row.slug:
                 typer.echo(f"bilan: {row.doc_id}: not reviewed: {row.problem}", err=True)

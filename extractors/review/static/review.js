@@ -237,7 +237,7 @@
       for (const repair of data.repaired) {
         const word = data.words[repair.word];
         if (!word || !word[1]) continue;
-        const box = el('div', { class: 'box repair' + (doubtful(repair) ? ' doubtful' : ''), tabindex: 0, dataset: { word: repair.word } });
+        const box = el('div', { class: 'box repair' + (doubtful(repair) ? ' doubtful' : ''), tabindex: 0, role: 'img', dataset: { word: repair.word } });
         place(box, word[1], info);
         explain(box, () => describeRepair(repair));
         parts.overlay.append(box);
