@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import statistics
 import subprocess
@@ -46,12 +47,16 @@ def concatenated(target: Path, names: list[str], pages: int) -> Path:
     return target
 
 
-def run(*args) -> float:
+def run(*args) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one bilan command; CPU time says more on a busy machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run([str(BILAN), *map(str, args)], capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode not in (0, 10):
         raise SystemExit(f"bilan {' '.join(map(str, args))}: {result.stderr}")
-    return time.perf_counter() - started
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def folder_size(path: Path) -> tuple[int, int]:
@@ -107,7 +112,7 @@ def main() -> None:
     for pdf, extra in ((big, []), (scans, ["--ocr", "never"])):
         target = pdf.with_suffix(".json")
         if not target.exists():
-            print(f"extracting {pdf.name}: {run('extract', pdf, '-o', target, *extra):.1f} s", flush=True)
+            print(f"extracting {pdf.name}: {run('extract', pdf, '-o', target, *extra)[0]:.1f} s", flush=True)
     figures: dict = {"cold_s": [], "warm_s": [], "scan_cold_s": []}
     for _ in range(args.repeat):  # cold and warm runs alternate
         for key, source in (("cold_s", big), ("scan_cold_s", scans)):
@@ -122,10 +127,12 @@ def main() -> None:
     files, size = folder_size(site)
     images = sorted((site / "pages").rglob("*.jpg"))
     data = sorted((site / "data").rglob("p*.js"))
+    median = lambda key, i: round(statistics.median(run[i] for run in figures[key]), 1)  # noqa: E731
     summary = {
         "pages": pages, "records": records,
-        "review_cold_s": statistics.median(figures["cold_s"]), "review_warm_s": statistics.median(figures["warm_s"]),
-        "scan_pages": 200 if scans else 0, "scan_review_cold_s": statistics.median(figures["scan_cold_s"]),
+        "review_cold_s": median("cold_s", 0), "review_cold_cpu_s": median("cold_s", 1),
+        "review_warm_s": median("warm_s", 0), "review_warm_cpu_s": median("warm_s", 1),
+        "scan_pages": 200, "scan_review_cold_s": median("scan_cold_s", 0), "scan_review_cold_cpu_s": median("scan_cold_s", 1),
         "site_files": files, "site_mb": size / 2**20,
         "image_kb_median": statistics.median(p.stat().st_size for p in images) / 1024,
         "page_data_kb_median": statistics.median(p.stat().st_size for p in data) / 1024,

@@ -196,9 +196,12 @@ def review_document(out_dir: Path, doc_id: str, json_path: Path, document: Docum
     golden = goldens[0] if golden_file and goldens else golden_for(document, goldens)
     marks = golden_marks(extracted, golden.data) if golden else None
     name = Path(document.source.path).name
-    golden_name = golden.data.get("document", name) if golden else name
-    variants = golden.data.get("variants", [name]) if golden else [name]
-    view = document_view(doc_id, document, images, golden_name, variants, marks)
+    # What the downloaded golden file says besides its records: the matched golden's own keys
+    # (document, variants and any other), else this document as the only variant.
+    head = {"document": name, "variants": [name]}
+    if golden:
+        head.update({key: value for key, value in golden.data.items() if key != "records"})
+    view = document_view(doc_id, document, images, head, marks)
     if golden:
         view["golden"]["path"] = str(golden.path)
     base = out_dir / "data" / row.slug

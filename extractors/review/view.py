@@ -113,8 +113,7 @@ def fingerprint(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
-def document_view(doc_id: str, document: Document, images: dict, golden_name: Optional[str],
-                  golden_variants: Sequence[str], marks: Optional[dict]) -> dict:
+def document_view(doc_id: str, document: Document, images: dict, golden_head: dict, marks: Optional[dict]) -> dict:
     """The data of a document's review page (`static/review.js` reads it)."""
     errors: dict[Optional[int], list[dict]] = {}
     for error in document.errors:
@@ -132,7 +131,7 @@ def document_view(doc_id: str, document: Document, images: dict, golden_name: Op
             "errors": errors.get(None, []), "pages": pages, "kinds": list(RECORD_KINDS), "forms": record_forms(),
             "records": records, "fingerprint": fingerprint([r["fields"] for r in records]),
             "repair_count": len(document.repairs),
-            "golden": {"document": golden_name, "variants": list(golden_variants), "marks": marks, "path": None},
+            "golden": {"head": golden_head, "marks": marks, "path": None},
             "doubtful_repair": DOUBTFUL_REPAIR}
 
 

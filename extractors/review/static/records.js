@@ -152,10 +152,10 @@
           if (!store.rejected(record)) records[record.kind].push(clone(store.fields(record)));
         }
         for (const item of corrections.state.added) records[item.kind].push(clone(item.fields));
-        return { document: doc.golden.document, variants: doc.golden.variants, records };
+        return Object.assign(clone(doc.golden.head), { records });
       },
       goldenFileName() {
-        const stem = String(doc.golden.document || doc.id).replace(/\.[A-Za-z0-9]+$/, '');
+        const stem = String(doc.golden.head.document || doc.id).replace(/\.[A-Za-z0-9]+$/, '');
         return stem.replace(/[^A-Za-z0-9._-]+/g, '_') + '.golden.json';
       },
       counts() {
