@@ -7,14 +7,23 @@ BIN := $(VENV)/bin
 # the French hunspell dictionary behind OCR-damage repair's lexicon, fonts used by the corpus generator.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng tesseract-ocr-osd poppler-utils \
                 hunspell-fr fonts-dejavu-core
+# Only the tests need these: a headless browser for the review site's tests (tests/test_review_browser.py).
+TEST_APT_PACKAGES := chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-packages demo test corpus schema clean
+.PHONY: setup system-packages test-packages apt-install demo test corpus schema clean
 
 setup: system-packages $(VENV)/.installed
 
 system-packages:
-	@missing=""; for p in $(APT_PACKAGES); do \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+test-packages:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)"
+
+# Installs whichever of $(PACKAGES) are missing.
+apt-install:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
@@ -37,7 +46,7 @@ demo: setup
 	$(BIN)/bilan query out "SELECT origin, count(*) AS pages, round(avg(mean_confidence), 1) AS ocr_confidence FROM pages GROUP BY origin ORDER BY origin"
 	$(BIN)/bilan query out "SELECT before, after, rule, count(*) AS n FROM repairs GROUP BY ALL ORDER BY n DESC, before LIMIT 12"
 
-test: setup
+test: setup test-packages
 	$(BIN)/python -m pytest -q
 
 corpus: setup

@@ -383,6 +383,33 @@ def print_report(report, show: int) -> None:
 
 
 @app.command()
+def review(
+    input: Path = typer.Argument(..., help="`bilan extract` JSON, or a `bilan batch` output folder."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Review folder (default: OUT/review, or DOC.review beside the JSON)."),
+    golden: Optional[Path] = typer.Option(None, "--golden", help="Golden file (for every document) or folder of goldens (matched by source path): differences are marked."),
+    sources: Optional[Path] = typer.Option(None, "--sources", help="Where to find source files moved since extraction (for the page images)."),
+    dpi: int = typer.Option(100, "--dpi", min=36, max=300, help="Resolution of the page images."),
+    password: Optional[str] = typer.Option(None, "--password", help="Password of encrypted source PDFs."),
+) -> None:
+    """Write a static review site (opens from file://, no network): records, tables and repairs over the page images; corrections become a golden file."""
+
+    def body():
+        from extractors.review import build_review
+
+        summary = build_review(input, output, golden=golden, sources=sources, dpi=dpi, password=password)
+        for doc_id, page, why in summary.without_image[:5]:
+            typer.echo(f"bilan: {doc_id}: page {page} without image: {why}", err=True)
+        if len(summary.without_image) > 5:
+            typer.echo(f"bilan: ... and {len(summary.without_image) - 5} more pages without image", err=True)
+        for row in summary.rows:
+            if not row.slug:
+                typer.echo(f"bilan: {row.doc_id}: not reviewed: {row.problem}", err=True)
+        typer.echo(summary.line())
+
+    run_guarded(body)
+
+
+@app.command()
 def schema(
     out: Optional[Path] = typer.Option(None, "--out", help="Folder to write into (default: the package's schemas/json)."),
     check: bool = typer.Option(False, "--check", help="Exit 1 if the files on disk differ from the models."),
