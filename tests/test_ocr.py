@@ -251,3 +251,46 @@ def test_a_failing_page_comes_back_as_an_error_not_an_exception():
     assert [r.number for r in results] == [1, 6]
     assert results[0].error is None and results[0].words
     assert results[1].error and not results[1].words
+
+
+def test_both_engines_read_a_corpus_scan_page_alike(monkeypatch):
+    """The warm library (tesserocr) and the command line read the same page to the same words, bar
+    the few a different Tesseract version reads otherwise (the wheel bundles its own)."""
+    from extractors.ocr import engine
+    from extractors.ocr.render import render_pdf_page
+    from extractors.ocr.tesseract_cli import CommandLineEngine
+
+    pytest.importorskip("tesserocr")
+    from extractors.ocr.tesseract_lib import LibraryEngine
+
+    pixels, _, _ = render_pdf_page(str(CORPUS / "001_plan_scan.pdf"), 1, 300, None)
+    library, cli = LibraryEngine(), CommandLineEngine()
+    first = library.read(pixels, 300, "fra+eng")
+    assert [w.text for w in library.read(pixels, 300, "fra+eng")] == [w.text for w in first]  # warm API, same page
+    command_line = cli.read(pixels, 300, "fra+eng")
+    same = sum(a.text == b.text and a.bbox == b.bbox for a, b in zip(first, command_line))
+    assert len(first) > 150 and abs(len(first) - len(command_line)) <= 3 and same >= 0.9 * len(first)
+    assert library.orientation(np.ascontiguousarray(np.rot90(pixels)), 300) == 90  # turned 90° counter-clockwise
+    monkeypatch.setenv("BILAN_OCR_ENGINE", "cli")
+    engine.ocr_engine.cache_clear()
+    try:
+        assert engine.ocr_engine().name == "cli"
+    finally:
+        engine.ocr_engine.cache_clear()
+
+
+def test_command_line_is_the_fallback_when_tesserocr_does_not_load(monkeypatch):
+    import sys
+
+    from extractors.ocr import engine
+
+    monkeypatch.setitem(sys.modules, "tesserocr", None)  # import fails
+    engine.ocr_engine.cache_clear()
+    try:
+        assert engine.ocr_engine().name == "cli"
+        monkeypatch.setenv("BILAN_OCR_ENGINE", "library")
+        engine.ocr_engine.cache_clear()
+        with pytest.raises(Exception, match="tesserocr does not load"):
+            engine.ocr_engine()
+    finally:
+        engine.ocr_engine.cache_clear()
