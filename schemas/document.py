@@ -72,7 +72,10 @@ class Page(Frozen):
     words: list[Word] = Field(default_factory=list)
     lines: list[Line] = Field(default_factory=list)
     blocks: list[Block] = Field(default_factory=list)
-    rulings: list[Ruling] = Field(default_factory=list, description="drawn lines of a born-digital page (table borders)")
+    rulings: list[Ruling] = Field(default_factory=list, description=(
+        "drawn lines (table borders): of a born-digital page from its PDF; of a scanned page found in its "
+        "image by OCR, along the text's skew, each given straightened about its centre in the frame of the "
+        "page's word boxes"))
 
     @property
     def text(self) -> str:

@@ -294,3 +294,23 @@ def test_command_line_is_the_fallback_when_tesserocr_does_not_load(monkeypatch):
             engine.ocr_engine()
     finally:
         engine.ocr_engine.cache_clear()
+
+
+def test_scan_rules_are_found_by_ocr_and_records_need_no_file(tmp_path):
+    """The annex table of the scanned report: its drawn rules come with the OCR'd page
+    (`Page.rulings`, found while the page image was in memory), so the records stage rebuilds the
+    same measures from the Document alone, the file gone."""
+    from extractors.pipeline import add_records
+
+    scan = tmp_path / "report.pdf"
+    shutil.copy(CORPUS / "000_report_scan.pdf", scan)
+    options = IngestOptions(pages="10-11", workers=1)
+    whole = file_to_document(scan, options)
+    page = whole.pages[0]
+    horizontal = [r for r in page.rulings if r.horizontal and r.x1 - r.x0 > 300]
+    vertical = [r for r in page.rulings if not r.horizontal and r.bottom - r.top > 100]
+    assert page.origin == "ocr" and len(horizontal) >= 3 and len(vertical) >= 3
+    assert len(whole.records.measures) >= 5
+    read = file_to_document(scan, options.model_copy(update={"records": False}))
+    scan.unlink()
+    assert add_records(read).records == whole.records

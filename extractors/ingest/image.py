@@ -137,6 +137,7 @@ def finish_image(plan: ImagePlan, options: IngestOptions, results: OcrResults) -
                 origin="ocr",
                 words=result.words,
                 lines=words_to_lines(result.words),
+                rulings=result.rulings,
             )
         )
     if not any(page.words for page in pages):

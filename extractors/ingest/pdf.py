@@ -162,6 +162,7 @@ def ocr_pages(plans: list[PlannedPage], results: Sequence[OcrResult]) -> tuple[d
             triage=by_number[result.number].triage,
             words=result.words,
             lines=words_to_lines(result.words),
+            rulings=result.rulings,
         )
     return pages, errors
 

@@ -27,7 +27,9 @@ from extractors.ocr.engine import looks_bad, ocr_engine, osd_available, quality
 from extractors.ocr.tesseract_output import TesseractFailed
 from extractors.ocr.pool import shared_pool, shutdown_pool
 from extractors.ocr.render import load_image_frame, render_pdf_page, rotate_clockwise
+from extractors.ocr.rulings import rulings_of_scan
 from schemas import Word
+from schemas.table import Ruling
 
 @dataclass(frozen=True)
 class OcrJob:
@@ -49,8 +51,9 @@ class OcrResult:
     height: float = 0.0
     rotation: int = 0
     words: list[Word] = field(default_factory=list)
+    rulings: list[Ruling] = field(default_factory=list)  # drawn rules in the image, in the words' frame
     error: Optional[str] = None
-    seconds: dict[str, float] = field(default_factory=dict)  # render / ocr / osd, for profiling
+    seconds: dict[str, float] = field(default_factory=dict)  # CPU s of render / ocr / osd / bold / rulings, for profiling
 
 
 # The results of a document's OCR jobs, in job order, or a function that waits for them (so the
@@ -62,21 +65,21 @@ def ocr_job(job: OcrJob) -> OcrResult:
     """Render (or load) one page and OCR it. Never raises: failures come back in `error`."""
     result = OcrResult(number=job.number)
     try:
-        started = time.perf_counter()
+        started = time.process_time()
         if job.kind == "pdf":
             pixels, width, height = render_pdf_page(job.path, job.index, job.dpi, job.password)
             dpi = float(job.dpi)
         else:
             pixels, dpi = load_image_frame(job.path, job.index)
             height, width = (n * 72.0 / dpi for n in pixels.shape)
-        rendered = time.perf_counter()
+        rendered = time.process_time()
         result.seconds["render"] = rendered - started
         engine = ocr_engine()
         words = engine.read(pixels, round(dpi), job.lang)
         read = pixels
-        result.seconds["ocr"] = time.perf_counter() - rendered
+        result.seconds["ocr"] = time.process_time() - rendered
         if looks_bad(words) and osd_available():
-            osd_started = time.perf_counter()
+            osd_started = time.process_time()
             rotation = engine.orientation(pixels, round(dpi))
             if rotation:
                 turned = engine.read(rotate_clockwise(pixels, rotation), round(dpi), job.lang)
@@ -89,10 +92,16 @@ def ocr_job(job: OcrJob) -> OcrResult:
                     result.rotation = rotation
                     if rotation in (90, 270):
                         width, height = height, width
-            result.seconds["osd"] = time.perf_counter() - osd_started
-        bold_started = time.perf_counter()
+            result.seconds["osd"] = time.process_time() - osd_started
+        bold_started = time.process_time()
         words = estimate_bold(read, words, dpi)
-        result.seconds["bold"] = time.perf_counter() - bold_started
+        rulings_started = time.process_time()
+        result.seconds["bold"] = rulings_started - bold_started
+        try:
+            result.rulings = rulings_of_scan(read, dpi, words)
+        except (ValueError, MemoryError):  # an image too odd to search: the page keeps its words
+            result.rulings = []
+        result.seconds["rulings"] = time.process_time() - rulings_started
         result.words, result.width, result.height = words, width, height
     except TesseractFailed as e:
         result.error = str(e)

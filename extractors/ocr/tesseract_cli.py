@@ -1,12 +1,14 @@
 """Tesseract's command line as an OCR engine: the fallback when the library (tesserocr) is missing or
 does not load (`extractors.ocr.engine`).
 
-The page is handed over as an uncompressed TIFF in a RAM-backed temporary file and the TSV read
-from stdout (the format of pytesseract's `image_to_data`). CPU seconds for one 300-dpi page
-(encoding plus Tesseract, median of 3 runs): uncompressed TIFF file 2.42, Pillow's default PNG as
-pytesseract writes it 2.74 (0.2 of it compressing), PGM on stdin 2.74 (Tesseract reads stdin one
-character at a time, and leptonica's PNM reader is slow). pytesseract itself is not used: it writes
-that PNG (`bench/README.md`, "OCR engine").
+The page is written as an uncompressed TIFF to a RAM-backed temporary file and its path given to
+pytesseract, which runs `tesseract` on it and reads back the TSV (`image_to_data`) or the
+orientation report (`image_to_osd`). Given a path, pytesseract writes no image of its own: it
+measured as fast as calling `tesseract` by hand (CPU per page 1.01x, `bench/README.md`, "OCR
+engine"); given a Pillow image it would write a compressed PNG per page (0.14-0.2 CPU-s). An
+uncompressed TIFF file beat the other ways of handing a page over (one 300-dpi page, encoding plus
+Tesseract, CPU-s: TIFF file 2.42, PNG 2.74, PGM on stdin 2.74: Tesseract reads stdin one character
+at a time, and leptonica's PNM reader is slow).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import subprocess
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 import numpy as np
 
@@ -69,26 +71,32 @@ def fast_temp_dir() -> Optional[str]:
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
-def run_tesseract(pixels: np.ndarray, dpi: int, args: Sequence[str]) -> str:
-    """Run Tesseract on a grayscale page; its stdout (TSV, or the OSD report) as text."""
+def page_file(pixels: np.ndarray, dpi: int):
+    """The page as an uncompressed TIFF in RAM, deleted when the `with` block ends."""
     from PIL import Image
 
-    with tempfile.NamedTemporaryFile(suffix=".tif", dir=fast_temp_dir()) as image_file:
-        Image.fromarray(pixels).save(image_file, format="TIFF", dpi=(dpi, dpi))
-        image_file.flush()
-        command = [TESSERACT, image_file.name, "stdout", "--dpi", str(dpi), *args]
-        try:
-            done = subprocess.run(command, capture_output=True, env=tesseract_env(), check=False)
-        except FileNotFoundError as e:
-            raise TesseractFailed(f"the tesseract program is not installed ({INSTALL_HINT})") from e
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise TesseractFailed(f"tesseract exited with {done.returncode}: {message[-1] if message else 'no message'}")
-    return done.stdout.decode("utf-8", "replace")
+    image_file = tempfile.NamedTemporaryFile(suffix=".tif", dir=fast_temp_dir())
+    Image.fromarray(pixels).save(image_file, format="TIFF", dpi=(dpi, dpi))
+    image_file.flush()
+    return image_file
+
+
+def tesseract_call(function, *args, **kwargs) -> str:
+    """A pytesseract call, its failures as TesseractFailed."""
+    import pytesseract
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # pytesseract passes this process's environment on (see tesseract_env)
+    try:
+        return function(*args, **kwargs)
+    except pytesseract.TesseractNotFoundError as e:
+        raise TesseractFailed(f"the tesseract program is not installed ({INSTALL_HINT})") from e
+    except pytesseract.TesseractError as e:
+        message = str(e.message).strip().splitlines() if e.message else []
+        raise TesseractFailed(f"tesseract exited with {e.status}: {message[-1] if message else 'no message'}") from e
 
 
 class CommandLineEngine:
-    """One `tesseract` process per page (and per orientation check)."""
+    """One `tesseract` process per page (and per orientation check), through pytesseract."""
 
     name = "cli"
 
@@ -99,12 +107,19 @@ class CommandLineEngine:
         return cli_languages()
 
     def read(self, pixels: np.ndarray, dpi: int, lang: str) -> list[Word]:
-        return tsv_words(run_tesseract(pixels, dpi, ["-l", lang, "tsv"]), 72.0 / dpi)
+        import pytesseract
+
+        with page_file(pixels, dpi) as image_file:
+            tsv = tesseract_call(pytesseract.image_to_data, image_file.name, lang=lang, config=f"--dpi {dpi}")
+        return tsv_words(tsv, 72.0 / dpi)
 
     def orientation(self, pixels: np.ndarray, dpi: int) -> int:
         """Clockwise degrees that make the page upright (`osd_rotation`); 0 if OSD cannot say."""
+        import pytesseract
+
         try:
-            report = run_tesseract(pixels, dpi, ["--psm", "0", "-l", "osd"])
+            with page_file(pixels, dpi) as image_file:
+                report = tesseract_call(pytesseract.image_to_osd, image_file.name, config=f"--dpi {dpi}")
         except TesseractFailed:  # "Too few characters" and the like: nothing to act on
             return 0
         fields = dict(line.split(":", 1) for line in report.splitlines() if ":" in line)
