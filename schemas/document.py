@@ -32,6 +32,10 @@ class Word(Frozen):
     bold: Optional[bool] = None
     origin: WordOrigin
     original: Optional[str] = Field(default=None, description="the text before OCR-damage repair, when repaired")
+    alternatives: Optional[list[str]] = Field(default=None, description=(
+        "other readings Tesseract weighed for this OCR'd word, most likely first: the word as read with one "
+        "character replaced by a runner-up of at least 1 % (only when OCR ran with `ocr_alternatives` on and "
+        "the Tesseract library engine; absent otherwise)"))
 
 
 class Line(Frozen):

@@ -79,6 +79,7 @@ def settings_key(options: IngestOptions) -> str:
 
     relevant = {"version": __version__, "ocr": options.ocr, "lang": options.lang, "dpi": options.dpi,
                 "repair": options.repair, "records": options.records, "max_pixels": options.max_pixels,
+                "ocr_alternatives": options.ocr_alternatives,
                 "ocr_engine": engine_identity()}  # another Tesseract may read other words
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 

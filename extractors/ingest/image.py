@@ -109,7 +109,8 @@ def plan_image(path: Path, options: IngestOptions | None = None) -> ImagePlan:
         return ImagePlan(source, ())
     check_ocr_available(path, options.lang)
     jobs = tuple(
-        OcrJob(kind="image", path=str(path), index=n - 1, number=n, dpi=round(sizes[n - 1][2]), lang=options.lang)
+        OcrJob(kind="image", path=str(path), index=n - 1, number=n, dpi=round(sizes[n - 1][2]), lang=options.lang,
+               alternatives=options.ocr_alternatives)
         for n in chosen
     )
     return ImagePlan(source, jobs)

@@ -225,7 +225,7 @@ def plan_pdf(path: Path, options: IngestOptions | None = None) -> PdfPlan:
         check_ocr_available(path, options.lang)
     jobs = tuple(
         OcrJob(kind="pdf", path=str(path), index=p.number - 1, number=p.number, dpi=options.dpi, lang=options.lang,
-               password=options.password)
+               password=options.password, alternatives=options.ocr_alternatives)
         for p in to_ocr
     )
     text_layer = [p for p in plans if p.triage.decision == "text-layer"]

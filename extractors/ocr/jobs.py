@@ -42,6 +42,7 @@ class OcrJob:
     dpi: int
     lang: str
     password: Optional[str] = None
+    alternatives: bool = False  # keep Tesseract's runner-up readings (Word.alternatives)
 
 
 @dataclass
@@ -62,7 +63,8 @@ OcrResults = Union[Sequence[OcrResult], Callable[[], Sequence[OcrResult]]]
 
 
 def ocr_job(job: OcrJob) -> OcrResult:
-    """Render (or load) one page and OCR it. Never raises: failures come back in `error`."""
+    """Render (or load) one page, OCR it upright, then find its bold words and drawn rules while its
+    image is in memory. Never raises: failures come back in `error`."""
     result = OcrResult(number=job.number)
     try:
         started = time.process_time()
@@ -72,33 +74,16 @@ def ocr_job(job: OcrJob) -> OcrResult:
         else:
             pixels, dpi = load_image_frame(job.path, job.index)
             height, width = (n * 72.0 / dpi for n in pixels.shape)
-        rendered = time.process_time()
-        result.seconds["render"] = rendered - started
-        engine = ocr_engine()
-        words = engine.read(pixels, round(dpi), job.lang)
-        read = pixels
-        result.seconds["ocr"] = time.process_time() - rendered
-        if looks_bad(words) and osd_available():
-            osd_started = time.process_time()
-            rotation = engine.orientation(pixels, round(dpi))
-            if rotation:
-                turned = engine.read(rotate_clockwise(pixels, rotation), round(dpi), job.lang)
-                # Keep the turned reading if it looks right or reads more confident text than the
-                # first pass (OSD can be fooled by pictures). Tesseract can read a sideways page
-                # as well as the turned one, so a tie goes to the turned one, with usable boxes.
-                if not looks_bad(turned) or len(turned) * quality(turned) > len(words) * quality(words):
-                    words = turned
-                    read = rotate_clockwise(pixels, rotation)
-                    result.rotation = rotation
-                    if rotation in (90, 270):
-                        width, height = height, width
-            result.seconds["osd"] = time.process_time() - osd_started
+        result.seconds["render"] = time.process_time() - started
+        words, pixels, result.rotation = read_upright(pixels, round(dpi), job, result.seconds)
+        if result.rotation in (90, 270):
+            width, height = height, width
         bold_started = time.process_time()
-        words = estimate_bold(read, words, dpi)
+        words = estimate_bold(pixels, words, dpi)
         rulings_started = time.process_time()
         result.seconds["bold"] = rulings_started - bold_started
         try:
-            result.rulings = rulings_of_scan(read, dpi, words)
+            result.rulings = rulings_of_scan(pixels, dpi, words)
         except (ValueError, MemoryError):  # an image too odd to search: the page keeps its words
             result.rulings = []
         result.seconds["rulings"] = time.process_time() - rulings_started
@@ -108,6 +93,31 @@ def ocr_job(job: OcrJob) -> OcrResult:
     except Exception as e:  # one unreadable page must not take the document down
         result.error = f"{type(e).__name__}: {e}"
     return result
+
+
+def read_upright(pixels, dpi: int, job: OcrJob, seconds: dict[str, float]):
+    """(words, the pixels they were read from, clockwise turn applied): the page as it is, or turned
+    the way orientation detection says when the first reading looks bad."""
+    engine = ocr_engine()
+    started = time.process_time()
+    words = engine.read(pixels, dpi, job.lang, job.alternatives)
+    seconds["ocr"] = time.process_time() - started
+    if not (looks_bad(words) and osd_available()):
+        return words, pixels, 0
+    started = time.process_time()
+    try:
+        rotation = engine.orientation(pixels, dpi)
+        if rotation:
+            turned_pixels = rotate_clockwise(pixels, rotation)
+            turned = engine.read(turned_pixels, dpi, job.lang, job.alternatives)
+            # Keep the turned reading if it looks right or reads more confident text than the
+            # first pass (OSD can be fooled by pictures). Tesseract can read a sideways page as
+            # well as the turned one, so a tie goes to the turned one, with usable boxes.
+            if not looks_bad(turned) or len(turned) * quality(turned) > len(words) * quality(words):
+                return turned, turned_pixels, rotation
+        return words, pixels, 0
+    finally:
+        seconds["osd"] = time.process_time() - started
 
 
 def submit_ocr_jobs(jobs: Sequence[OcrJob], workers: int) -> Callable[[], list[OcrResult]]:

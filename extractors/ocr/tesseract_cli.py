@@ -106,7 +106,8 @@ class CommandLineEngine:
     def languages(self) -> frozenset[str]:
         return cli_languages()
 
-    def read(self, pixels: np.ndarray, dpi: int, lang: str) -> list[Word]:
+    def read(self, pixels: np.ndarray, dpi: int, lang: str, alternatives: bool = False) -> list[Word]:
+        """The page's words; `alternatives` is not available from the command line's TSV."""
         import pytesseract
 
         with page_file(pixels, dpi) as image_file:

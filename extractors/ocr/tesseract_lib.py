@@ -43,6 +43,41 @@ def tessdata_dir() -> Optional[str]:
     return None
 
 
+# A runner-up character is kept as an alternative reading from this confidence (per cent) on; most
+# are at 0.0, and the few that count (é/è, '/’, l/I) score 1 to 80.
+MIN_RUNNER_UP = 1.0
+MAX_ALTERNATIVES = 5
+
+
+def alternative_readings(text: str, symbols: list[list[tuple[str, float]]]) -> list[str]:
+    """The word with one character replaced by a runner-up of at least MIN_RUNNER_UP, most likely first."""
+    if "".join(choices[0][0] for choices in symbols if choices) != text:
+        return []  # characters and word do not line up (ligatures, dropped symbols): nothing safe to say
+    ranked = []
+    offset = 0
+    for choices in symbols:
+        best = choices[0][0]
+        for other, confidence in choices[1:]:
+            if confidence >= MIN_RUNNER_UP and other and other != best:
+                ranked.append((-confidence, text[:offset] + other + text[offset + len(best):]))
+        offset += len(best)
+    readings = []
+    for _, reading in sorted(ranked):
+        if reading not in readings and reading != text:
+            readings.append(reading)
+    return readings[:MAX_ALTERNATIVES]
+
+
+def with_alternatives(words: list[Word], runner_ups, scale: float) -> list[Word]:
+    """`words` (from the TSV) with the alternative readings of their characters, matched by box and text."""
+    out = []
+    for word in words:
+        x0, top, x1, bottom = (round(v / scale) for v in word.bbox)
+        readings = alternative_readings(word.text, runner_ups.get((x0, top, x1, bottom, word.text), []))
+        out.append(word.model_copy(update={"alternatives": readings}) if readings else word)
+    return out
+
+
 class LibraryEngine:
     """Warm Tesseract APIs of this process, one per thread and language list."""
 
@@ -80,18 +115,44 @@ class LibraryEngine:
         api.SetImageBytes(pixels.tobytes(), width, height, 1, width)
         api.SetSourceResolution(dpi)  # what the command line's --dpi sets
 
-    def read(self, pixels: np.ndarray, dpi: int, lang: str) -> list[Word]:
+    def read(self, pixels: np.ndarray, dpi: int, lang: str, alternatives: bool = False) -> list[Word]:
+        """The page's words; with `alternatives`, each with the runner-up readings Tesseract weighed."""
         try:
             api = self.api(lang)
         except RuntimeError as e:  # the language data did not load
             raise TesseractFailed(f"Tesseract could not load {lang}: {e}") from e
         try:
+            # Tesseract keeps per-character runner-ups only when asked: 2 = summed over each character
+            api.SetVariable("lstm_choice_mode", "2" if alternatives else "0")
             self.set_page(api, pixels, dpi)
             if not api.Recognize():
                 raise TesseractFailed("Tesseract could not read the page")
-            return tsv_words(api.GetTSVText(0), 72.0 / dpi)
+            words = tsv_words(api.GetTSVText(0), 72.0 / dpi)
+            return with_alternatives(words, self.runner_ups(api), 72.0 / dpi) if alternatives else words
         finally:
             api.Clear()  # the page and its results; the models stay loaded
+
+    def runner_ups(self, api) -> dict[tuple[int, int, int, int, str], list[list[tuple[str, float]]]]:
+        """(pixel box, text) of every word -> its characters' choices, best first, confidences in %."""
+        RIL = self._tesserocr.RIL
+        found: dict[tuple[int, int, int, int, str], list[list[tuple[str, float]]]] = {}
+        iterator = api.GetIterator()
+        iterator.Begin()
+        symbols: list[list[tuple[str, float]]] = []
+        while True:
+            if iterator.IsAtBeginningOf(RIL.WORD):
+                box = iterator.BoundingBox(RIL.WORD)
+                text = (iterator.GetUTF8Text(RIL.WORD) or "").strip()
+                symbols = found.setdefault((*box, text), []) if box else []
+            choices, chooser = [], iterator.GetChoiceIterator()
+            while True:
+                choices.append((chooser.GetUTF8Text(), chooser.Confidence()))
+                if not chooser.Next():
+                    break
+            symbols.append(choices)
+            if not iterator.Next(RIL.SYMBOL):
+                break
+        return found
 
     def orientation(self, pixels: np.ndarray, dpi: int) -> int:
         """Clockwise degrees that make the page upright (`osd_rotation`); 0 if OSD cannot say."""
