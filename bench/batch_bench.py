@@ -14,10 +14,15 @@ are reported, with ratios both as "ratio of the medians" and "median of the per-
 everything it started (getrusage(RUSAGE_CHILDREN) of this script, which starts each contender and
 waits for it); the 1-minute load average before each run is printed with it.
 
-* scans: the image-only corpus scans (55 pages at 300 ppi). bilan: `bilan batch DIR -o OUT
-  --workers 2 --ocr auto` (default `--lang fra+eng`, and `--lang fra`), fresh OUT each run.
-  tesseract: the same pages pre-rendered (not timed) with `pdftoppm -r 300 -gray -png`, then
-  `tesseract PNG OUT -l LANG tsv`, two at a time through `xargs -P 2`. ocrmypdf (Debian package,
+* scans: the image-only corpus scans (55 pages at 300 ppi), or with `--files '/ABS/GLOB'` page
+  images (the real scans: `--files '/work/devdocs/scans/transcribed/*/*'`, notes and XML left
+  out). bilan: `bilan batch DIR -o OUT --workers 2 --ocr auto` (default `--lang fra+eng`, and
+  `--lang fra`), fresh OUT each run; bilan-cli: the same with BILAN_OCR_ENGINE=cli (the
+  fallback engine). tesseract: the same pages (PDFs pre-rendered, not timed, with
+  `pdftoppm -r 300 -gray -png`; image files as they are), `tesseract PAGE OUT -l LANG tsv`, two
+  at a time through `xargs -P 2`. warm-loop: the practical limit, Tesseract kept loaded in two
+  processes (tesserocr, the library bilan uses), each page decoded to grey and handed over from
+  memory, nothing else (WARM_LOOP_SCRIPT). ocrmypdf (Debian package,
   bench only): `ocrmypdf -l fra --sidecar OUT.txt --jobs 2 --output-type pdf IN OUT` file after
   file (ocrmypdf-j2-seq), or `--jobs 1` with two files at a time (ocrmypdf-j1-par). bilan-base
   (with --base REF): the same bilan command run from the code of git revision REF (`git archive`

@@ -48,9 +48,9 @@ def normalised(text: str) -> str:
 
 
 def page_text(words) -> str:
-    from extractors.layout import words_to_lines
-
-    return "\n".join(line.text for line in words_to_lines(words))
+    """Words in Tesseract's reading order (block, paragraph, line): the order of the ground truth
+    for multi-column pages, which rebuilt lines across the columns would not follow."""
+    return " ".join(w.text for w in words)
 
 
 def pages(args):

@@ -51,7 +51,7 @@ MAX_ALTERNATIVES = 5
 
 def alternative_readings(text: str, symbols: list[list[tuple[str, float]]]) -> list[str]:
     """The word with one character replaced by a runner-up of at least MIN_RUNNER_UP, most likely first."""
-    if "".join(choices[0][0] for choices in symbols if choices) != text:
+    if any(not choices or not choices[0][0] for choices in symbols) or "".join(c[0][0] for c in symbols) != text:
         return []  # characters and word do not line up (ligatures, dropped symbols): nothing safe to say
     ranked = []
     offset = 0
