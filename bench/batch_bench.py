@@ -122,7 +122,8 @@ def read(path):
 if __name__ == "__main__":
     workers, datapath, lang, *paths = sys.argv[1:]
     paths.sort(key=lambda p: -os.path.getsize(p))
-    with get_context("spawn").Pool(int(workers), initializer=start, initargs=(datapath, lang)) as pool:
+    # fork: this script runs as `python -c`, which spawned workers could not import again
+    with get_context("fork").Pool(int(workers), initializer=start, initargs=(datapath, lang)) as pool:
         print(sum(pool.imap_unordered(read, paths)))
 '''
 

@@ -13,6 +13,10 @@ reading's character error rate is measured (NFC, ’→', ¬→-, `_` and `~~~` 
 collapsed: the normalisation devdocs/scans/README.md suggests). CPU seconds per page are this
 process's plus its children's (getrusage), so the command line's model loading counts.
 
+`--fallback N`: instead, the command-line engine's two ways of running `tesseract` on N corpus
+pages, alternating, CPU per page: pytesseract given the uncompressed TIFF's path (what bilan does)
+against the hand-written call it replaced (`tesseract TIFF stdout --dpi 300 -l LANG tsv`).
+
 Run it with another environment's Python (one whose tesserocr was built against the system's
 libtesseract: `pip install --no-binary tesserocr tesserocr` with Debian's libtesseract-dev) to
 check that the two engines agree word for word when the Tesseract is the same.
@@ -78,14 +82,61 @@ def pages(args):
         yield path.name, np.ascontiguousarray(pixels), round(dpi), truth.read_text(encoding="utf-8") if truth.exists() else None
 
 
+def fallback(count: int, lang: str) -> None:
+    """CPU per page of pytesseract (given a TIFF path) against a hand-written `tesseract` call."""
+    import subprocess
+
+    import pypdfium2 as pdfium
+    import pytesseract
+    from PIL import Image
+
+    from extractors.ocr.render import render_pdf_page
+    from extractors.ocr.tesseract_cli import fast_temp_dir, tesseract_env
+
+    chosen = []
+    for path in sorted((ROOT / "corpus").glob("*_scan.pdf")):
+        with pdfium.PdfDocument(str(path)) as pdf:
+            chosen += [(path, index) for index in range(len(pdf))]
+    chosen = chosen[:: max(1, len(chosen) // count)][:count]
+    import tempfile
+
+    cpu = {"pytesseract": [], "hand-written": []}
+    for n, (path, index) in enumerate(chosen):
+        pixels = render_pdf_page(str(path), index, 300, None)[0]
+        with tempfile.NamedTemporaryFile(suffix=".tif", dir=fast_temp_dir()) as image_file:
+            Image.fromarray(pixels).save(image_file, format="TIFF", dpi=(300, 300))
+            image_file.flush()
+            texts = {}
+            for way in (["pytesseract", "hand-written"] if n % 2 == 0 else ["hand-written", "pytesseract"]):
+                started = cpu_seconds()
+                if way == "pytesseract":
+                    texts[way] = pytesseract.image_to_data(image_file.name, lang=lang, config="--dpi 300")
+                else:
+                    texts[way] = subprocess.run(["tesseract", image_file.name, "stdout", "--dpi", "300", "-l", lang, "tsv"],
+                                                capture_output=True, env=tesseract_env(), check=True).stdout.decode()
+                cpu[way].append(cpu_seconds() - started)
+        same = texts["pytesseract"].strip() == texts["hand-written"].strip()
+        print(f"{path.name} p{index + 1}: pytesseract {cpu['pytesseract'][-1]:.2f} s, hand-written "
+              f"{cpu['hand-written'][-1]:.2f} s, same TSV {same}", flush=True)
+    ratios = [p / h for p, h in zip(cpu["pytesseract"], cpu["hand-written"])]
+    print(f"pytesseract / hand-written CPU per page: median {statistics.median(ratios):.3f} over {len(ratios)} pages "
+          f"({', '.join(f'{r:.2f}' for r in ratios)})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", default=str(TRANSCRIBED / "*" / "*"))
     parser.add_argument("--corpus", action="store_true")
     parser.add_argument("--lang", default="fra+eng")
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--fallback", type=int, default=0, metavar="N")
     args = parser.parse_args()
     import os
+
+    if args.fallback:
+        os.environ["OMP_THREAD_LIMIT"] = "1"
+        fallback(args.fallback, args.lang)
+        return
 
     from rapidfuzz.distance import Levenshtein
 

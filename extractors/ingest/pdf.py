@@ -3,6 +3,10 @@
 pdfium opens the file first (fast, tells encrypted from corrupt from empty) and triages every
 page; text-layer pages are read with pdfium too (glyphs, fonts, drawn lines: extractors.ingest.pdf_chars),
 and Tesseract only runs for pages triage sends to OCR, in parallel worker processes.
+
+Two steps, so that a batch can run the OCR pages as tasks of their own in between: `plan_pdf`
+(open, triage over the whole file, the OCR jobs) and `finish_pdf` (text-layer pages read, OCR
+results turned into Pages, errors and status).
 """
 from __future__ import annotations
 
