@@ -314,3 +314,25 @@ def test_scan_rules_are_found_by_ocr_and_records_need_no_file(tmp_path):
     read = file_to_document(scan, options.model_copy(update={"records": False}))
     scan.unlink()
     assert add_records(read).records == whole.records
+
+
+def test_alternatives_are_optional_and_leave_the_words_as_read():
+    """Tesseract's runner-up readings come only when asked for, on the same words; each one is the
+    word with one character replaced."""
+    pytest.importorskip("tesserocr")
+    from extractors.ocr.render import render_pdf_page
+    from extractors.ocr.tesseract_lib import LibraryEngine
+
+    pixels, _, _ = render_pdf_page(str(CORPUS / "001_plan_scan.pdf"), 1, 300, None)
+    engine = LibraryEngine()
+    plain = engine.read(pixels, 300, "fra+eng")
+    rich = engine.read(pixels, 300, "fra+eng", alternatives=True)
+    assert [(w.text, w.bbox, w.confidence) for w in rich] == [(w.text, w.bbox, w.confidence) for w in plain]
+    assert all(w.alternatives is None for w in plain)
+    with_alternatives = [w for w in rich if w.alternatives]
+    assert len(with_alternatives) >= 10
+    for word in with_alternatives:
+        assert word.text not in word.alternatives and len(set(word.alternatives)) == len(word.alternatives)
+    same_length = [(w.text, o) for w in with_alternatives for o in w.alternatives if len(o) == len(w.text)]
+    assert same_length and all(sum(a != b for a, b in zip(o, t)) == 1 for t, o in same_length)
+    assert all(w.alternatives is None for w in engine.read(pixels, 300, "fra+eng"))  # off again
