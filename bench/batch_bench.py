@@ -14,10 +14,15 @@ are reported, with ratios both as "ratio of the medians" and "median of the per-
 everything it started (getrusage(RUSAGE_CHILDREN) of this script, which starts each contender and
 waits for it); the 1-minute load average before each run is printed with it.
 
-* scans: the image-only corpus scans (55 pages at 300 ppi). bilan: `bilan batch DIR -o OUT
-  --workers 2 --ocr auto` (default `--lang fra+eng`, and `--lang fra`), fresh OUT each run.
-  tesseract: the same pages pre-rendered (not timed) with `pdftoppm -r 300 -gray -png`, then
-  `tesseract PNG OUT -l LANG tsv`, two at a time through `xargs -P 2`. ocrmypdf (Debian package,
+* scans: the image-only corpus scans (55 pages at 300 ppi), or with `--files '/ABS/GLOB'` page
+  images (the real scans: `--files '/work/devdocs/scans/transcribed/*/*'`, notes and XML left
+  out). bilan: `bilan batch DIR -o OUT --workers 2 --ocr auto` (default `--lang fra+eng`, and
+  `--lang fra`), fresh OUT each run; bilan-cli: the same with BILAN_OCR_ENGINE=cli (the
+  fallback engine). tesseract: the same pages (PDFs pre-rendered, not timed, with
+  `pdftoppm -r 300 -gray -png`; image files as they are), `tesseract PAGE OUT -l LANG tsv`, two
+  at a time through `xargs -P 2`. warm-loop: the practical limit, Tesseract kept loaded in two
+  processes (tesserocr, the library bilan uses), each page decoded to grey and handed over from
+  memory, nothing else (WARM_LOOP_SCRIPT). ocrmypdf (Debian package,
   bench only): `ocrmypdf -l fra --sidecar OUT.txt --jobs 2 --output-type pdf IN OUT` file after
   file (ocrmypdf-j2-seq), or `--jobs 1` with two files at a time (ocrmypdf-j1-par). bilan-base
   (with --base REF): the same bilan command run from the code of git revision REF (`git archive`
@@ -85,6 +90,43 @@ if __name__ == "__main__":
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
+# The practical limit of the machine for scans: Tesseract kept loaded in one process per core (the
+# library bilan uses, tesserocr), each page image decoded to grey and handed over from memory, its
+# words read as TSV; nothing else. Pages are shared out largest first, one at a time.
+WARM_LOOP_SCRIPT = r'''
+import os, sys
+from multiprocessing import get_context
+import numpy as np
+from PIL import Image
+
+api = None
+
+def start(datapath, lang):
+    global api
+    import tesserocr
+    api = tesserocr.PyTessBaseAPI(path=datapath, lang=lang)
+
+def read(path):
+    with Image.open(path) as image:
+        dpi = image.info.get("dpi", (300, 300))[0] or 300
+        pixels = np.ascontiguousarray(np.asarray(image.convert("L")))
+    height, width = pixels.shape
+    api.SetImageBytes(pixels.tobytes(), width, height, 1, width)
+    api.SetSourceResolution(round(dpi))
+    api.Recognize()
+    words = api.GetTSVText(0).count("\n")
+    api.Clear()
+    return words
+
+if __name__ == "__main__":
+    workers, datapath, lang, *paths = sys.argv[1:]
+    paths.sort(key=lambda p: -os.path.getsize(p))
+    # fork: this script runs as `python -c`, which spawned workers could not import again
+    with get_context("fork").Pool(int(workers), initializer=start, initargs=(datapath, lang)) as pool:
+        print(sum(pool.imap_unordered(read, paths)))
+'''
+
 
 def bilan_command() -> list[str]:
     script = Path(sys.executable).with_name("bilan")
@@ -212,7 +254,9 @@ def report(results: dict[str, list[dict]], pages: int, baselines: list[tuple[str
 
 # --- scans ---------------------------------------------------------------------------------------
 
-SCAN_CONTENDERS = ["bilan", "bilan-fra", "tesseract", "tesseract-fra", "ocrmypdf-j2-seq", "ocrmypdf-j1-par", "bilan-base"]
+SCAN_CONTENDERS = ["bilan", "bilan-fra", "tesseract", "tesseract-fra", "warm-loop", "warm-loop-fra", "bilan-cli",
+                   "ocrmypdf-j2-seq", "ocrmypdf-j1-par", "bilan-base"]
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 
 
 def base_checkout(ref: str, into: Path) -> dict[str, str]:
@@ -227,8 +271,13 @@ def base_checkout(ref: str, into: Path) -> dict[str, str]:
 def scans(args) -> None:
     files = sorted(ROOT.glob(args.files)) if not Path(args.files).is_absolute() else sorted(Path("/").glob(args.files[1:]))
     if not files:
-        sys.exit(f"no file matches {args.files} (run `python corpus/make_corpus.py` first)")
-    contenders = args.contenders or [c for c in SCAN_CONTENDERS if c != "bilan-base"]
+        sys.exit(f"no file matches {args.files} (run `python corpus/make_corpus.py` first; the real scans are "
+                 "in devdocs/scans/transcribed/, outside the repository, on the development machine only)")
+    files = [p for p in files if p.suffix.lower() in IMAGE_SUFFIXES | {".pdf"}]  # a folder's notes and XML left out
+    assert len({p.name for p in files}) == len(files), "two inputs with the same name"
+    images = all(p.suffix.lower() in IMAGE_SUFFIXES for p in files)
+    contenders = args.contenders or [c for c in SCAN_CONTENDERS if c != "bilan-base"
+                                     and not (images and c.startswith("ocrmypdf"))]
     for tool in ["tesseract", "pdftoppm", "xargs"] + (["ocrmypdf"] if any(c.startswith("ocrmypdf") for c in contenders) else []):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not installed" + (" (apt-get install -y ocrmypdf)" if tool == "ocrmypdf" else ""))
@@ -239,13 +288,17 @@ def scans(args) -> None:
         inputs.mkdir()
         for path in files:
             shutil.copyfile(path, inputs / path.name)
-        pngs_dir = work / "png"
-        pngs_dir.mkdir()
-        for path in files:  # not timed
-            subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", str(path), str(pngs_dir / path.stem)], check=True)
-        pngs = sorted(pngs_dir.glob("*.png"))
-        pages = sum(pdf_pages(p) for p in files)
-        assert len(pngs) == pages, (len(pngs), pages)
+        if images:  # every contender reads the image files themselves
+            pngs = sorted(inputs / p.name for p in files)
+            pages = len(pngs)
+        else:
+            pngs_dir = work / "png"
+            pngs_dir.mkdir()
+            for path in files:  # not timed
+                subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", str(path), str(pngs_dir / path.stem)], check=True)
+            pngs = sorted(pngs_dir.glob("*.png"))
+            pages = sum(pdf_pages(p) for p in files)
+            assert len(pngs) == pages, (len(pngs), pages)
         print(f"{len(files)} files, {pages} pages: {', '.join(p.name for p in files)}; workers {workers}; "
               f"bilan {bilan_command()[0]}; load1 {load1():.2f}", flush=True)
 
@@ -268,11 +321,19 @@ def scans(args) -> None:
             out.mkdir()
             listing = "".join(f"{p}\n" for p in pngs)
             command = ["xargs", "-P", str(workers), "-I{}", "sh", "-c",
-                       f'tesseract "$1" "{out}/$(basename "$1" .png)" -l {lang} tsv 2>/dev/null', "sh", "{}"]
+                       f'tesseract "$1" "{out}/$(basename "$1")" -l {lang} tsv 2>/dev/null', "sh", "{}"]
             wall, cpu, done = run_timed(command, input=listing)
             check(done, "tesseract")
             assert len(list(out.glob("*.tsv"))) == pages
             shutil.rmtree(out)
+            return wall, cpu
+
+        def warm_loop(rep: int, lang: str) -> tuple[float, float]:
+            from extractors.ocr.tesseract_lib import tessdata_dir
+
+            command = [sys.executable, "-c", WARM_LOOP_SCRIPT, str(workers), tessdata_dir(), lang, *map(str, pngs)]
+            wall, cpu, done = run_timed(command)
+            check(done, "warm loop")
             return wall, cpu
 
         def ocrmypdf(rep: int, parallel_files: bool) -> tuple[float, float]:
@@ -295,6 +356,9 @@ def scans(args) -> None:
             "bilan": lambda rep: bilan(rep, "fra+eng"),
             "bilan-fra": lambda rep: bilan(rep, "fra"),
             "bilan-base": lambda rep: bilan(rep, "fra+eng", base_env),
+            "bilan-cli": lambda rep: bilan(rep, "fra+eng", {**ENV, "BILAN_OCR_ENGINE": "cli"}),
+            "warm-loop": lambda rep: warm_loop(rep, "fra+eng"),
+            "warm-loop-fra": lambda rep: warm_loop(rep, "fra"),
             "tesseract": lambda rep: tesseract(rep, "fra+eng"),
             "tesseract-fra": lambda rep: tesseract(rep, "fra"),
             "ocrmypdf-j2-seq": lambda rep: ocrmypdf(rep, parallel_files=False),
@@ -308,6 +372,7 @@ def scans(args) -> None:
                 results[name].append({"wall": wall, "cpu": cpu, "load": load})
                 print(f"  rep {rep + 1} {name:16} {wall:7.2f} s wall {cpu:7.1f} s CPU  {pages / wall:5.2f} pages/s  (load1 {load:.2f})", flush=True)
         report(results, pages, [("bilan", "tesseract"), ("bilan-fra", "tesseract-fra"), ("bilan-fra", "tesseract"),
+                                ("bilan", "warm-loop"), ("bilan-fra", "warm-loop-fra"), ("bilan-cli", "tesseract"),
                                 ("bilan", "ocrmypdf-j2-seq"), ("bilan-fra", "ocrmypdf-j2-seq"),
                                 ("bilan", "ocrmypdf-j1-par"), ("bilan-fra", "ocrmypdf-j1-par"), ("bilan", "bilan-base")])
         print(f"\nuptime after: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")

@@ -104,13 +104,18 @@ def profile(pdf_path: Path, pngs: list[Path], sample: int = 3) -> None:
     import pytesseract
     from PIL import Image
 
-    from extractors.ocr.engine import ocr_pixels
     from extractors.ocr.render import render_pdf_page
+    from extractors.ocr.tesseract_cli import CommandLineEngine
+    from extractors.ocr.tesseract_lib import LibraryEngine
+
+    cli, library = CommandLineEngine(), LibraryEngine()
+    library.read(render_pdf_page(str(pdf_path), 0, DPI, None)[0], DPI, LANG)  # warm: models loaded once per worker
 
     os.environ["OMP_THREAD_LIMIT"] = "1"  # for pytesseract's tesseract
     steps = {
         "render page (pdfium, gray)": [],
-        "bilan: TIFF tmp file + tesseract": [],
+        "bilan library engine (warm tesserocr)": [],
+        "bilan CLI engine: TIFF tmp file + tesseract": [],
         "tesseract CLI on the PNG": [],
         "pytesseract.image_to_data": [],
         "of which PNG encoding": [],
@@ -120,8 +125,11 @@ def profile(pdf_path: Path, pngs: list[Path], sample: int = 3) -> None:
         pixels, _, _ = render_pdf_page(str(pdf_path), index, DPI, None)
         steps["render page (pdfium, gray)"].append(cpu_seconds() - started)
         started = cpu_seconds()
-        ocr_pixels(pixels, DPI, LANG)
-        steps["bilan: TIFF tmp file + tesseract"].append(cpu_seconds() - started)
+        library.read(pixels, DPI, LANG)
+        steps["bilan library engine (warm tesserocr)"].append(cpu_seconds() - started)
+        started = cpu_seconds()
+        cli.read(pixels, DPI, LANG)
+        steps["bilan CLI engine: TIFF tmp file + tesseract"].append(cpu_seconds() - started)
         with tempfile.TemporaryDirectory() as tmp:
             started = cpu_seconds()
             subprocess.run(["tesseract", str(pngs[index]), f"{tmp}/o", "-l", LANG, "tsv"], env=ENV, check=True, capture_output=True)
@@ -135,7 +143,7 @@ def profile(pdf_path: Path, pngs: list[Path], sample: int = 3) -> None:
             steps["of which PNG encoding"].append(cpu_seconds() - started)
     print(f"\nprofile: CPU seconds per page, median of {sample} pages, one at a time")
     for name, values in steps.items():
-        print(f"  {name:36} {statistics.median(values):6.3f}")
+        print(f"  {name:44} {statistics.median(values):6.3f}")
     started = time.perf_counter()
     subprocess.run([*bilan_command(), "extract", str(ROOT / "corpus" / "bad" / "empty_page.pdf")], capture_output=True)
     print(f"  {'bilan extract of a blank 1-page PDF':36} {time.perf_counter() - started:6.3f} wall (start-up, once per run)")

@@ -25,6 +25,8 @@ class IngestOptions(BaseModel):
     max_pixels: int = DEFAULT_MAX_PIXELS
     repair: bool = Field(default=True, description="repair OCR damage on OCR'd, text-dump and untrustworthy pages")
     records: bool = Field(default=True, description="extract measures and other records from the pages")
+    ocr_alternatives: bool = Field(default=False, description=(
+        "keep Tesseract's runner-up readings of OCR'd words (Word.alternatives); costs ~20 % more OCR time"))
 
     @field_validator("lang")
     @classmethod

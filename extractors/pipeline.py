@@ -1,24 +1,78 @@
-"""Entry point of the ingestion stage: any supported file -> Document (then OCR-damage repair)."""
+"""Entry point of the ingestion stage: any supported file -> Document (then OCR-damage repair and records),
+as three steps a batch can spread over its workers: plan, OCR the planned pages, finish."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from extractors.ocr.jobs import OcrJob, OcrResults, submit_ocr_jobs
 from extractors.options import IngestOptions
 from extractors.ingest.source import sniff_kind
 from schemas import Document
 
 
-def file_to_document(path: str | Path, options: IngestOptions | None = None) -> Document:
-    """Read one input file, whatever its kind (decided from its bytes), into a Document.
+@dataclass(frozen=True)
+class DocumentPlan:
+    """What reading one file takes, decided before any page is OCR'd.
 
-    Raises a BilanError subclass naming the file when nothing can be read; page-level failures
-    are recorded in Document.errors with status "partial" instead. Unless `options.repair` is off,
-    OCR'd pages, legacy text dumps and untrustworthy text layers then get OCR-damage repair: each
-    repaired word keeps what was read in Word.original, each change is in Document.repairs.
-    Then the records stage fills Document.records (unless `options.records` is off).
+    `jobs` are its pages to OCR (plain, picklable data); `reading` is what the kind's reader needs
+    to finish the document once their results are in (`PdfPlan`, `ImagePlan`; None for HTML and
+    text, which have no OCR and are read whole in `finish_document`). A batch runs the jobs as
+    tasks of their own, so one long scan keeps every core busy; `file_to_document` runs them on
+    the worker pool. Both then finish with the same function, so both give the same Document.
     """
+
+    path: Path
+    kind: str
+    options: IngestOptions
+    jobs: tuple[OcrJob, ...] = ()
+    reading: Any = None
+
+
+def plan_document(path: str | Path, options: IngestOptions | None = None) -> DocumentPlan:
+    """Sniff the file and plan its reading: PDF pages triaged over the whole file (OCR-damage
+    evidence is pooled over its pages), image frames checked. Raises a BilanError subclass naming
+    the file when nothing can be read."""
     options = options or IngestOptions()
-    document = read_document(Path(path), options)
+    path = Path(path)
+    kind = sniff_kind(path)
+    # Imports are deferred so that reading a text dump does not load pdfium, Tesseract bindings or lxml.
+    if kind == "pdf":
+        from extractors.ingest.pdf import plan_pdf
+
+        reading = plan_pdf(path, options)
+        return DocumentPlan(path, kind, options, reading.jobs, reading)
+    if kind == "image":
+        from extractors.ingest.image import plan_image
+
+        reading = plan_image(path, options)
+        return DocumentPlan(path, kind, options, reading.jobs, reading)
+    return DocumentPlan(path, kind, options)
+
+
+def finish_document(plan: DocumentPlan, results: OcrResults = ()) -> Document:
+    """The Document of a planned file, given the results of its OCR jobs (in job order, or a
+    function that waits for them): pages, errors and status; then OCR-damage repair (unless
+    `options.repair` is off: each repaired word keeps what was read in Word.original, each change
+    is in Document.repairs) and records (unless `options.records` is off)."""
+    options = plan.options
+    if plan.kind == "pdf":
+        from extractors.ingest.pdf import finish_pdf
+
+        document = finish_pdf(plan.reading, options, results)
+    elif plan.kind == "image":
+        from extractors.ingest.image import finish_image
+
+        document = finish_image(plan.reading, options, results)
+    elif plan.kind == "html":
+        from extractors.ingest.html import html_to_document
+
+        document = html_to_document(plan.path, options)
+    else:
+        from extractors.ingest.text import text_to_document
+
+        document = text_to_document(plan.path, options)
     if options.repair:
         from extractors.repair.stage import repair_document
 
@@ -26,6 +80,18 @@ def file_to_document(path: str | Path, options: IngestOptions | None = None) -> 
     if options.records and document.pages:
         document = add_records(document)
     return document
+
+
+def file_to_document(path: str | Path, options: IngestOptions | None = None) -> Document:
+    """Read one input file, whatever its kind (decided from its bytes), into a Document.
+
+    Plan, OCR on the worker pool (`options.workers`; the text-layer pages of a mixed PDF are read
+    meanwhile), finish. Raises a BilanError subclass naming the file when nothing can be read;
+    page-level failures are recorded in Document.errors with status "partial" instead.
+    """
+    options = options or IngestOptions()
+    plan = plan_document(path, options)
+    return finish_document(plan, submit_ocr_jobs(plan.jobs, options.workers))
 
 
 def add_records(document: Document) -> Document:
@@ -43,23 +109,3 @@ def add_records(document: Document) -> Document:
         error = StageError(stage="records", message=f"{type(e).__name__}: {e}")
         status = "partial" if document.status == "success" else document.status
         return document.model_copy(update={"errors": [*document.errors, error], "status": status})
-
-
-def read_document(path: Path, options: IngestOptions) -> Document:
-    kind = sniff_kind(path)
-    # Imports are deferred so that reading a text dump does not load pdfium, Tesseract bindings or lxml.
-    if kind == "pdf":
-        from extractors.ingest.pdf import pdf_to_document
-
-        return pdf_to_document(path, options)
-    if kind == "image":
-        from extractors.ingest.image import image_to_document
-
-        return image_to_document(path, options)
-    if kind == "html":
-        from extractors.ingest.html import html_to_document
-
-        return html_to_document(path, options)
-    from extractors.ingest.text import text_to_document
-
-    return text_to_document(path, options)

@@ -32,6 +32,10 @@ class Word(Frozen):
     bold: Optional[bool] = None
     origin: WordOrigin
     original: Optional[str] = Field(default=None, description="the text before OCR-damage repair, when repaired")
+    alternatives: Optional[list[str]] = Field(default=None, description=(
+        "other readings Tesseract weighed for this OCR'd word, most likely first: the word as read with one "
+        "character replaced by a runner-up of at least 1 % (only when OCR ran with `ocr_alternatives` on and "
+        "the Tesseract library engine; absent otherwise)"))
 
 
 class Line(Frozen):
@@ -72,7 +76,10 @@ class Page(Frozen):
     words: list[Word] = Field(default_factory=list)
     lines: list[Line] = Field(default_factory=list)
     blocks: list[Block] = Field(default_factory=list)
-    rulings: list[Ruling] = Field(default_factory=list, description="drawn lines of a born-digital page (table borders)")
+    rulings: list[Ruling] = Field(default_factory=list, description=(
+        "drawn lines (table borders): of a born-digital page from its PDF; of a scanned page found in its "
+        "image by OCR, along the text's skew, each given straightened about its centre in the frame of the "
+        "page's word boxes"))
 
     @property
     def text(self) -> str:

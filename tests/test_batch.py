@@ -191,14 +191,14 @@ def fake_ocr(job):
     return OcrResult(number=job.number, width=595.0, height=842.0, words=words)
 
 
-def test_split_scan_merges_pages_errors_and_status_like_whole_extraction(tmp_path, monkeypatch):
-    """A scan whose OCR pages were read as separate tasks finishes into the Document extraction
+def test_planned_scan_merges_pages_errors_and_status_like_whole_extraction(tmp_path, monkeypatch):
+    """A scan planned, its OCR pages read as separate tasks, finishes into the Document extraction
     gives in one go: page order, the failed page's error, the empty page's warning, status partial."""
     import pickle
 
     import extractors.ocr.jobs
     from extractors.batch.run import make_tasks
-    from extractors.batch.pages import Split, as_done, extract_one, finish_one
+    from extractors.batch.pages import Planned, as_done, finish_one, plan_one
     from extractors.pipeline import file_to_document
 
     monkeypatch.setattr(extractors.ocr.jobs, "ocr_job", fake_ocr)
@@ -206,18 +206,18 @@ def test_split_scan_merges_pages_errors_and_status_like_whole_extraction(tmp_pat
     (task,) = make_tasks([tmp_path / "scan.pdf"], tmp_path)
     options = IngestOptions(workers=1)
     whole = as_done(task, file_to_document(task.path, options), True)
-    split = extract_one(task, options.model_dump_json(), split=True)
-    assert isinstance(split, Split) and [job.number for job in split.jobs] == [1, 2, 3, 4]
-    pages = [pickle.dumps((0, fake_ocr(job))) for job in reversed(split.jobs)][::-1]
-    finished = finish_one(task, options.model_dump_json(), list(split.jobs), pages)
+    planned = plan_one(task, options.model_dump_json())
+    assert isinstance(planned, Planned) and [job.number for job in planned.jobs] == [1, 2, 3, 4]
+    pages = [pickle.dumps((0, fake_ocr(job))) for job in reversed(planned.jobs)][::-1]
+    finished = finish_one(task, pickle.loads(pickle.dumps(planned.plan)), pages)  # as a worker gets it
     assert finished.text == whole.text
     assert (finished.status, finished.pages, finished.reason) == ("partial", 3, "tesseract exited with 1: fake failure")
     document = json.loads(finished.text)
     assert [p["number"] for p in document["pages"]] == [1, 3, 4]
     assert [(e["page"], e["level"]) for e in document["errors"]] == [(2, "error"), (4, "warning")]
-    # a lone page to OCR is not worth a split
-    single = extract_one(task, IngestOptions(workers=1, pages="3").model_dump_json(), split=True)
-    assert not isinstance(single, Split) and json.loads(single.text)["pages"][0]["number"] == 3
+    # a lone page to OCR is not worth tasks of its own
+    single = plan_one(task, IngestOptions(workers=1, pages="3").model_dump_json())
+    assert not isinstance(single, Planned) and json.loads(single.text)["pages"][0]["number"] == 3
 
 
 @pytest.mark.ocr
@@ -251,8 +251,8 @@ def test_copies_are_read_once_and_each_names_itself(tmp_path, monkeypatch):
     """Two files with the same bytes are extracted once and share one cache entry; each copy's
     JSON is what extracting it alone gives (its records' provenance naming the copy, not the
     other file), and a rerun from the cache writes the same bytes."""
-    import extractors.pipeline
-    from extractors.pipeline import file_to_document
+    import extractors.batch.pages
+    from extractors.pipeline import file_to_document, plan_document
 
     folder = tmp_path / "publications"
     (folder / "copie").mkdir(parents=True)
@@ -261,8 +261,8 @@ def test_copies_are_read_once_and_each_names_itself(tmp_path, monkeypatch):
     out = tmp_path / "out"
     options = IngestOptions(ocr="never")
     read = []
-    monkeypatch.setattr(extractors.pipeline, "file_to_document",
-                        lambda path, opts=None: read.append(path) or file_to_document(path, opts))
+    monkeypatch.setattr(extractors.batch.pages, "plan_document",
+                        lambda path, opts=None: read.append(path) or plan_document(path, opts))
     summary = run_batch(folder, out, options, workers=1)
     assert len(read) == 1 and summary.count("success") == 2
     first = {p: p.read_bytes() for p in sorted((out / "documents").rglob("*.json"))}

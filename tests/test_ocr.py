@@ -251,3 +251,88 @@ def test_a_failing_page_comes_back_as_an_error_not_an_exception():
     assert [r.number for r in results] == [1, 6]
     assert results[0].error is None and results[0].words
     assert results[1].error and not results[1].words
+
+
+def test_both_engines_read_a_corpus_scan_page_alike(monkeypatch):
+    """The warm library (tesserocr) and the command line read the same page to the same words, bar
+    the few a different Tesseract version reads otherwise (the wheel bundles its own)."""
+    from extractors.ocr import engine
+    from extractors.ocr.render import render_pdf_page
+    from extractors.ocr.tesseract_cli import CommandLineEngine
+
+    pytest.importorskip("tesserocr")
+    from extractors.ocr.tesseract_lib import LibraryEngine
+
+    pixels, _, _ = render_pdf_page(str(CORPUS / "001_plan_scan.pdf"), 1, 300, None)
+    library, cli = LibraryEngine(), CommandLineEngine()
+    first = library.read(pixels, 300, "fra+eng")
+    assert [w.text for w in library.read(pixels, 300, "fra+eng")] == [w.text for w in first]  # warm API, same page
+    command_line = cli.read(pixels, 300, "fra+eng")
+    same = sum(a.text == b.text and a.bbox == b.bbox for a, b in zip(first, command_line))
+    assert len(first) > 150 and abs(len(first) - len(command_line)) <= 3 and same >= 0.9 * len(first)
+    assert library.orientation(np.ascontiguousarray(np.rot90(pixels)), 300) == 90  # turned 90° counter-clockwise
+    monkeypatch.setenv("BILAN_OCR_ENGINE", "cli")
+    engine.ocr_engine.cache_clear()
+    try:
+        assert engine.ocr_engine().name == "cli"
+    finally:
+        engine.ocr_engine.cache_clear()
+
+
+def test_command_line_is_the_fallback_when_tesserocr_does_not_load(monkeypatch):
+    import sys
+
+    from extractors.ocr import engine
+
+    monkeypatch.setitem(sys.modules, "tesserocr", None)  # import fails
+    engine.ocr_engine.cache_clear()
+    try:
+        assert engine.ocr_engine().name == "cli"
+        monkeypatch.setenv("BILAN_OCR_ENGINE", "library")
+        engine.ocr_engine.cache_clear()
+        with pytest.raises(Exception, match="tesserocr does not load"):
+            engine.ocr_engine()
+    finally:
+        engine.ocr_engine.cache_clear()
+
+
+def test_scan_rules_are_found_by_ocr_and_records_need_no_file(tmp_path):
+    """The annex table of the scanned report: its drawn rules come with the OCR'd page
+    (`Page.rulings`, found while the page image was in memory), so the records stage rebuilds the
+    same measures from the Document alone, the file gone."""
+    from extractors.pipeline import add_records
+
+    scan = tmp_path / "report.pdf"
+    shutil.copy(CORPUS / "000_report_scan.pdf", scan)
+    options = IngestOptions(pages="10-11", workers=1)
+    whole = file_to_document(scan, options)
+    page = whole.pages[0]
+    horizontal = [r for r in page.rulings if r.horizontal and r.x1 - r.x0 > 300]
+    vertical = [r for r in page.rulings if not r.horizontal and r.bottom - r.top > 100]
+    assert page.origin == "ocr" and len(horizontal) >= 3 and len(vertical) >= 3
+    assert len(whole.records.measures) >= 5
+    read = file_to_document(scan, options.model_copy(update={"records": False}))
+    scan.unlink()
+    assert add_records(read).records == whole.records
+
+
+def test_alternatives_are_optional_and_leave_the_words_as_read():
+    """Tesseract's runner-up readings come only when asked for, on the same words; each one is the
+    word with one character replaced."""
+    pytest.importorskip("tesserocr")
+    from extractors.ocr.render import render_pdf_page
+    from extractors.ocr.tesseract_lib import LibraryEngine
+
+    pixels, _, _ = render_pdf_page(str(CORPUS / "001_plan_scan.pdf"), 1, 300, None)
+    engine = LibraryEngine()
+    plain = engine.read(pixels, 300, "fra+eng")
+    rich = engine.read(pixels, 300, "fra+eng", alternatives=True)
+    assert [(w.text, w.bbox, w.confidence) for w in rich] == [(w.text, w.bbox, w.confidence) for w in plain]
+    assert all(w.alternatives is None for w in plain)
+    with_alternatives = [w for w in rich if w.alternatives]
+    assert len(with_alternatives) >= 10
+    for word in with_alternatives:
+        assert word.text not in word.alternatives and len(set(word.alternatives)) == len(word.alternatives)
+    same_length = [(w.text, o) for w in with_alternatives for o in w.alternatives if len(o) == len(w.text)]
+    assert same_length and all(sum(a != b for a, b in zip(o, t)) == 1 for t, o in same_length)
+    assert all(w.alternatives is None for w in engine.read(pixels, 300, "fra+eng"))  # off again

@@ -1,18 +1,19 @@
 """The work of `bilan batch`: what a worker runs, and how the tasks are ordered on the pool.
 
-One task is one document, except for documents with two or more pages to OCR, which OCR
-dominates: those are read in three steps so that one long scan keeps every core busy.
+Every document is read in the three steps of `extractors.pipeline` (plan, OCR the planned pages,
+finish). One task is one document, except for documents with two or more pages to OCR, which OCR
+dominates: their steps are tasks of their own, so that one long scan keeps every core busy.
 
-1. `extract_one(split=True)` starts the ordinary extraction; triage runs over the whole file (it
-   pools OCR-damage evidence over all its scanned pages), and where OCR would start the page jobs
-   come back instead (`Split`, see extractors.ocr.jobs.defer_ocr).
-2. Each page job is a task: `ocr_page` renders and OCRs one page with one single-threaded Tesseract.
-3. `finish_one` extracts the document again with those pages' results at hand
-   (extractors.ocr.jobs.prepared_ocr): the same triage, errors, status, repair and records code as an
-   unsplit extraction, so the same Document, byte for byte.
+1. `plan_one` plans the document in a worker: triage over the whole file (it pools OCR-damage
+   evidence over all its scanned pages) decides which pages need OCR. With fewer than two, the
+   worker OCRs and finishes the document there and then (`Done`); else the plan comes back
+   (`Planned`).
+2. Each page job is a task: `ocr_page` renders and OCRs one page with the worker's Tesseract.
+3. `finish_one` finishes the document from those pages' results: the same `finish_document` as
+   `bilan extract`, so the same Document, byte for byte.
 
-Pages of a document already split go ahead of the documents not started yet (largest first), so a
-long scan is spread over the workers early instead of running alone at the end.
+Pages of a document already planned go ahead of the documents not started yet (largest first), so
+a long scan is spread over the workers early instead of running alone at the end.
 """
 from __future__ import annotations
 
@@ -21,20 +22,22 @@ import multiprocessing
 import os
 import pickle
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator, Optional, Union
+from typing import Callable, Iterator, Optional, Union
 
 from extractors.errors import BilanError, OCRUnavailable, OutputError, UnsupportedInput
-from extractors.ocr.jobs import OcrDeferred, OcrJob, defer_ocr, ocr_job, prepared_ocr
+from extractors.ocr.jobs import OcrJob, ocr_job, run_ocr_jobs
 from extractors.options import IngestOptions
 from extractors.batch.page_cache import PageCache
 from extractors.batch.tasks import Task
+from extractors.pipeline import DocumentPlan, finish_document, plan_document
 from schemas import Document, Source, StageError
 
 # Errors that say something about this machine, not about the file: never cached.
 TRANSIENT = (OCRUnavailable, OutputError)
+# A document with this many pages to OCR has its pages read as tasks of their own.
+PAGES_AS_TASKS = 2
 
 
 @dataclass(frozen=True)
@@ -47,28 +50,45 @@ class Done:
     pages: int
     reason: str  # the first error's message, "" when there is none
     cacheable: bool
-    page_pids: tuple[int, ...] = ()  # processes that OCR'd its pages when split (tests, bench)
+    page_pids: tuple[int, ...] = ()  # processes that OCR'd its pages when read as tasks (tests, bench)
 
 
 @dataclass(frozen=True)
-class Split:
+class Planned:
     """A document whose OCR pages are to be read as tasks of their own, then finished."""
 
-    jobs: tuple[OcrJob, ...]
+    plan: DocumentPlan
+
+    @property
+    def jobs(self) -> tuple[OcrJob, ...]:
+        return self.plan.jobs
 
 
 # --- In a worker ------------------------------------------------------------------------------------
 
-def extract_one(task: Task, options_json: str, split: bool = False) -> Union[Done, Split]:
-    """Runs in a worker (process or Dask). Never raises. With `split`, a document with two or more
-    pages to OCR comes back as their jobs, as soon as triage has chosen them."""
-    return extract(task, options_json, defer_ocr(split))
+def extract_one(task: Task, options_json: str) -> Done:
+    """The whole document in this worker: plan, OCR inline, finish. Never raises."""
+    return guarded(task, lambda: read_whole(plan_document(task.path, IngestOptions.model_validate_json(options_json))))
+
+
+def plan_one(task: Task, options_json: str) -> Union[Done, Planned]:
+    """Plan the document; with two or more pages to OCR, hand the plan back, else read it whole
+    here. Never raises."""
+    def plan_or_read() -> Union[Document, Planned]:
+        plan = plan_document(task.path, IngestOptions.model_validate_json(options_json))
+        return Planned(plan) if len(plan.jobs) >= PAGES_AS_TASKS else read_whole(plan)
+
+    return guarded(task, plan_or_read)
+
+
+def read_whole(plan: DocumentPlan) -> Document:
+    return finish_document(plan, run_ocr_jobs(plan.jobs, workers=1))
 
 
 def ocr_page(job: OcrJob, sha256: str = "", cache: Optional[PageCache] = None) -> bytes:
-    """One page of a split document. Pickled here, unpickled by finish_one: the batch process only
-    passes the bytes on, and never builds the page's words. Kept in `cache` until the document is
-    done, so that a resumed batch does not OCR it again."""
+    """One page of a planned document. Pickled here, unpickled by finish_one: the batch process
+    only passes the bytes on, and never builds the page's words. Kept in `cache` until the document
+    is done, so that a resumed batch does not OCR it again."""
     result = ocr_job(job)
     if cache is not None:
         try:
@@ -83,23 +103,18 @@ def cached_page(result) -> bytes:
     return pickle.dumps((0, result))
 
 
-def finish_one(task: Task, options_json: str, jobs: list[OcrJob], pages: list[bytes]) -> Done:
-    """The document of a Split, its pages read: the same extraction as unsplit, OCR answered from them."""
+def finish_one(task: Task, plan: DocumentPlan, pages: list[bytes]) -> Done:
+    """The document of a plan, its pages read: the same finish as an extraction in one go."""
     read = [pickle.loads(page) for page in pages]
-    done = extract(task, options_json, prepared_ocr([(job, result) for job, (_, result) in zip(jobs, read)]))
-    return replace(done, page_pids=tuple(pid for pid, _ in read))  # a Done: nothing defers OCR here
+    done = guarded(task, lambda: finish_document(plan, [result for _, result in read]))
+    return replace(done, page_pids=tuple(pid for pid, _ in read))
 
 
-def extract(task: Task, options_json: str, ocr_context: AbstractContextManager) -> Union[Done, Split]:
-    from extractors.pipeline import file_to_document
-
-    options = IngestOptions.model_validate_json(options_json)
+def guarded(task: Task, work: Callable[[], Union[Document, Planned]]) -> Union[Done, Planned]:
+    """`work`'s document as Done (or its plan), its failure as a failed or skipped document."""
     try:
-        with ocr_context:
-            document = file_to_document(task.path, options)
-        return as_done(task, document, True)
-    except OcrDeferred as e:  # a BaseException: not caught by the handlers below
-        return Split(tuple(e.jobs))
+        result = work()
+        return result if isinstance(result, Planned) else as_done(task, result, True)
     except UnsupportedInput as e:
         return as_done(task, failed_document(task, "skipped", "ingest", e.problem), True)
     except BilanError as e:
@@ -155,14 +170,14 @@ def first_error(document: Document) -> str:
 
 # --- Scheduling on a local process pool -------------------------------------------------------------
 
-# Queue order: finishing a split document (its pages are held here until then), then pages of
-# split documents, then documents not started, each in the order given (largest first).
+# Queue order: finishing a planned document (its pages are held here until then), then pages of
+# planned documents, then documents not started, each in the order given (largest first).
 FINISH, PAGE, DOCUMENT = 0, 1, 2
 
 
 @dataclass
-class SplitDocument:
-    jobs: tuple[OcrJob, ...]
+class PlannedDocument:
+    plan: DocumentPlan
     pages: list[Optional[bytes]]
     left: int
 
@@ -173,7 +188,7 @@ class WorkQueue:
     options_json: str
     cache: Optional[PageCache] = None
     heap: list[tuple[int, int, int]] = field(default_factory=list)  # (step, document index, page index)
-    splits: dict[int, SplitDocument] = field(default_factory=dict)
+    planned: dict[int, PlannedDocument] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.heap = [(DOCUMENT, index, 0) for index in range(len(self.tasks))]
@@ -181,10 +196,11 @@ class WorkQueue:
     def __bool__(self) -> bool:
         return bool(self.heap)
 
-    def split(self, index: int, split: Split) -> None:
-        pending = self.splits[index] = SplitDocument(split.jobs, [None] * len(split.jobs), len(split.jobs))
+    def add_pages(self, index: int, planned: Planned) -> None:
+        jobs = planned.jobs
+        pending = self.planned[index] = PlannedDocument(planned.plan, [None] * len(jobs), len(jobs))
         sha256 = self.tasks[index].sha256
-        for page, job in enumerate(split.jobs):
+        for page, job in enumerate(jobs):
             kept = self.cache.load(sha256, job.number) if self.cache is not None else None
             if kept is not None:  # OCR'd by a run that was stopped before the document was done
                 pending.pages[page] = cached_page(kept)
@@ -200,26 +216,26 @@ class WorkQueue:
         kind, index, page = step
         task = self.tasks[index]
         if kind == DOCUMENT:
-            return (extract_one, task, self.options_json, True), step
-        pending = self.splits[index]
+            return (plan_one, task, self.options_json), step
+        pending = self.planned[index]
         if kind == PAGE:
-            return (ocr_page, pending.jobs[page], task.sha256, self.cache), step
-        return (finish_one, task, self.options_json, list(pending.jobs), pending.pages), step
+            return (ocr_page, pending.plan.jobs[page], task.sha256, self.cache), step
+        return (finish_one, task, pending.plan, pending.pages), step
 
     def settle(self, step: tuple[int, int, int], result) -> Optional[tuple[Task, Done]]:
         """Record a finished task; a finished document is returned."""
         kind, index, page = step
-        if kind == DOCUMENT and isinstance(result, Split):
-            self.split(index, result)
+        if kind == DOCUMENT and isinstance(result, Planned):
+            self.add_pages(index, result)
             return None
         if kind == PAGE:
-            pending = self.splits[index]
+            pending = self.planned[index]
             pending.pages[page] = result
             pending.left -= 1
             if not pending.left:
                 heapq.heappush(self.heap, (FINISH, index, 0))
             return None
-        self.splits.pop(index, None)
+        self.planned.pop(index, None)
         return self.tasks[index], result
 
 
@@ -232,11 +248,11 @@ def run_local(todo: list[Task], options_json: str, workers: int,
     queue = WorkQueue(todo, options_json, cache)
     if len(todo) == 1:  # a lone document needs no pool unless it has pages to spread
         queue.heap.clear()
-        first = extract_one(todo[0], options_json, split=True)
+        first = plan_one(todo[0], options_json)
         if isinstance(first, Done):
             yield todo[0], first
             return
-        queue.split(0, first)
+        queue.add_pages(0, first)
     # spawn: workers do not inherit the parent's open PDFs or thread state. No max_tasks_per_child:
     # on Python 3.11 a pool whose workers retire is not refilled and the batch hangs after
     # workers x N documents (CPython gh-115634; bench/batch_bench.py memory reproduced it).
@@ -272,7 +288,7 @@ def run_dask(todo: list[Task], options_json: str, scheduler: str) -> Iterator[tu
     with Client(scheduler, timeout="30s") as client:
         tasks, every = {}, []
         for i, task in enumerate(todo):
-            future = client.submit(extract_one, task, options_json, True, key=f"bilan-{task.sha256[:12]}-{i}", pure=False)
+            future = client.submit(plan_one, task, options_json, key=f"bilan-{task.sha256[:12]}-{i}", pure=False)
             tasks[future] = (task, i)
             every.append(future)
         results = as_completed(list(tasks))
@@ -280,10 +296,10 @@ def run_dask(todo: list[Task], options_json: str, scheduler: str) -> Iterator[tu
             for future in results:
                 task, i = tasks.pop(future)
                 result = future.result()
-                if isinstance(result, Split):
+                if isinstance(result, Planned):
                     pages = [client.submit(ocr_page, job, key=f"bilan-{task.sha256[:12]}-{i}-page-{job.number}",
                                            pure=False, priority=1) for job in result.jobs]
-                    finish = client.submit(finish_one, task, options_json, list(result.jobs), pages,
+                    finish = client.submit(finish_one, task, result.plan, pages,
                                            key=f"bilan-{task.sha256[:12]}-{i}-finish", pure=False, priority=2)
                     tasks[finish] = (task, i)
                     every.extend([*pages, finish])

@@ -76,8 +76,12 @@ class Summary:
 
 def settings_key(options: IngestOptions) -> str:
     """What, besides the file's bytes, decides the output: a change re-extracts every document."""
+    from extractors.ocr.engine import engine_identity
+
     relevant = {"version": __version__, "ocr": options.ocr, "lang": options.lang, "dpi": options.dpi,
-                "repair": options.repair, "records": options.records, "max_pixels": options.max_pixels}
+                "repair": options.repair, "records": options.records, "max_pixels": options.max_pixels,
+                "ocr_alternatives": options.ocr_alternatives,
+                "ocr_engine": engine_identity()}  # another Tesseract may read other words
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 

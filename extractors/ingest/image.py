@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.errors import CorruptInput, InputTooLarge, UnsupportedInput
 from extractors.layout import words_to_lines
 from extractors.ocr.engine import check_ocr_available
-from extractors.ocr.jobs import OcrJob, run_ocr_jobs
+from extractors.ocr.jobs import OcrJob, OcrResults, submit_ocr_jobs
 from extractors.ocr.render import frame_dpi
 from extractors.options import IngestOptions, parse_pages
 from extractors.ingest.source import make_source
-from schemas import Document, Page, StageError
+from schemas import Document, Page, Source, StageError
 
 def megapixels(width: int, height: int) -> str:
     return f"{width}×{height} pixels ({width * height / 1e6:.0f} Mpx)"
@@ -87,7 +88,15 @@ def check_decodes(path: Path, image, frame_count: int) -> None:
         raise CorruptInput(path, f"truncated or corrupt image (frame {index + 1}): {e}") from e
 
 
-def image_to_document(path: Path, options: IngestOptions | None = None) -> Document:
+@dataclass(frozen=True)
+class ImagePlan:
+    """An image file checked (sizes, every frame decodes) with the OCR job of each chosen frame."""
+
+    source: Source
+    jobs: tuple[OcrJob, ...]
+
+
+def plan_image(path: Path, options: IngestOptions | None = None) -> ImagePlan:
     options = options or IngestOptions()
     path = Path(path)
     with open_image(path, options) as image:
@@ -96,19 +105,25 @@ def image_to_document(path: Path, options: IngestOptions | None = None) -> Docum
         if options.ocr != "never":
             check_decodes(path, image, len(sizes))
     source = make_source(path, "image", len(sizes))
+    if options.ocr == "never":
+        return ImagePlan(source, ())
+    check_ocr_available(path, options.lang)
+    jobs = tuple(
+        OcrJob(kind="image", path=str(path), index=n - 1, number=n, dpi=round(sizes[n - 1][2]), lang=options.lang,
+               alternatives=options.ocr_alternatives)
+        for n in chosen
+    )
+    return ImagePlan(source, jobs)
 
+
+def finish_image(plan: ImagePlan, options: IngestOptions, results: OcrResults) -> Document:
+    """The Document of a planned image file, given its OCR jobs' results (in job order)."""
     if options.ocr == "never":
         note = StageError(stage="ocr", message="an image has no text without OCR; skipped because of --ocr never", level="warning")
-        return Document(source=source, pages=[], status="skipped", errors=[note])
-
-    check_ocr_available(path, options.lang)
-    jobs = [
-        OcrJob(kind="image", path=str(path), index=n - 1, number=n, dpi=round(sizes[n - 1][2]), lang=options.lang)
-        for n in chosen
-    ]
+        return Document(source=plan.source, pages=[], status="skipped", errors=[note])
     pages: list[Page] = []
     errors: list[StageError] = []
-    for result in run_ocr_jobs(jobs, options.workers):
+    for result in results() if callable(results) else results:
         if result.error:
             errors.append(StageError(stage="ocr", page=result.number, message=result.error))
             continue
@@ -123,6 +138,7 @@ def image_to_document(path: Path, options: IngestOptions | None = None) -> Docum
                 origin="ocr",
                 words=result.words,
                 lines=words_to_lines(result.words),
+                rulings=result.rulings,
             )
         )
     if not any(page.words for page in pages):
@@ -133,4 +149,10 @@ def image_to_document(path: Path, options: IngestOptions | None = None) -> Docum
         status = "partial"
     else:
         status = "success"
-    return Document(source=source, pages=pages, status=status, errors=errors)
+    return Document(source=plan.source, pages=pages, status=status, errors=errors)
+
+
+def image_to_document(path: Path, options: IngestOptions | None = None) -> Document:
+    options = options or IngestOptions()
+    plan = plan_image(path, options)
+    return finish_image(plan, options, submit_ocr_jobs(plan.jobs, options.workers))

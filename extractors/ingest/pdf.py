@@ -3,17 +3,21 @@
 pdfium opens the file first (fast, tells encrypted from corrupt from empty) and triages every
 page; text-layer pages are read with pdfium too (glyphs, fonts, drawn lines: extractors.ingest.pdf_chars),
 and Tesseract only runs for pages triage sends to OCR, in parallel worker processes.
+
+Two steps, so that a batch can run the OCR pages as tasks of their own in between: `plan_pdf`
+(open, triage over the whole file, the OCR jobs) and `finish_pdf` (text-layer pages read, OCR
+results turned into Pages, errors and status).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional, Sequence
 
 from extractors.errors import CorruptInput, EmptyDocument, EncryptedPDF, InputTooLarge
 from extractors.layout import words_to_lines
 from extractors.ocr.engine import check_ocr_available
-from extractors.ocr.jobs import OcrJob, submit_ocr_jobs
+from extractors.ocr.jobs import OcrJob, OcrResult, OcrResults, submit_ocr_jobs
 from extractors.options import IngestOptions, parse_pages
 from extractors.ingest.source import make_source
 from extractors.ingest.triage import confirm_scans_with_damaged_text, page_text, triage_page
@@ -142,40 +146,29 @@ def read_text_layer_pages(path: Path, plans: list[PlannedPage], options: IngestO
     return pages, errors
 
 
-def start_ocr(path: Path, plans: list[PlannedPage], options: IngestOptions) -> Callable[[], tuple[dict[int, Page], list[StageError]]]:
-    """Queue the OCR pages on the worker pool; the returned function collects them as Pages."""
-    if not plans:
-        return lambda: ({}, [])
-    check_ocr_available(path, options.lang)
-    jobs = [
-        OcrJob(kind="pdf", path=str(path), index=p.number - 1, number=p.number, dpi=options.dpi, lang=options.lang, password=options.password)
-        for p in plans
-    ]
+def ocr_pages(plans: list[PlannedPage], results: Sequence[OcrResult]) -> tuple[dict[int, Page], list[StageError]]:
+    """The OCR'd pages as Pages (their drawn rules found in the image while OCR had it), and their errors."""
     by_number = {p.number: p for p in plans}
-    results = submit_ocr_jobs(jobs, options.workers)
-
-    def collect() -> tuple[dict[int, Page], list[StageError]]:
-        pages: dict[int, Page] = {}
-        errors: list[StageError] = []
-        for result in results():
-            if result.error:
-                errors.append(StageError(stage="ocr", page=result.number, message=result.error))
-                continue
-            if not result.words:
-                errors.append(StageError(stage="ocr", page=result.number, message="OCR found no text on this page", level="warning"))
-            pages[result.number] = Page(
-                number=result.number,
-                width=result.width,
-                height=result.height,
-                rotation=result.rotation,
-                origin="ocr",
-                triage=by_number[result.number].triage,
-                words=result.words,
-                lines=words_to_lines(result.words),
-            )
-        return pages, errors
-
-    return collect
+    pages: dict[int, Page] = {}
+    errors: list[StageError] = []
+    for result in results:
+        if result.error:
+            errors.append(StageError(stage="ocr", page=result.number, message=result.error))
+            continue
+        if not result.words:
+            errors.append(StageError(stage="ocr", page=result.number, message="OCR found no text on this page", level="warning"))
+        pages[result.number] = Page(
+            number=result.number,
+            width=result.width,
+            height=result.height,
+            rotation=result.rotation,
+            origin="ocr",
+            triage=by_number[result.number].triage,
+            words=result.words,
+            lines=words_to_lines(result.words),
+            rulings=result.rulings,
+        )
+    return pages, errors
 
 
 def empty_page(plan: PlannedPage) -> tuple[Page, StageError]:
@@ -187,7 +180,23 @@ def empty_page(plan: PlannedPage) -> tuple[Page, StageError]:
     return page, StageError(stage="triage", page=plan.number, message=message, level="warning")
 
 
-def pdf_to_document(path: Path, options: IngestOptions | None = None) -> Document:
+@dataclass(frozen=True)
+class PdfPlan:
+    """A PDF triaged: what each selected page needs, and the OCR jobs of the pages to OCR (plain,
+    picklable data, so a batch can run them as tasks of their own before `finish_pdf`)."""
+
+    path: Path
+    page_count: int
+    numbers: list[int]
+    pages: dict[int, Page]  # decided already: empty pages
+    errors: list[StageError]
+    text_layer: list[PlannedPage]
+    to_ocr: list[PlannedPage]
+    jobs: tuple[OcrJob, ...]
+
+
+def plan_pdf(path: Path, options: IngestOptions | None = None) -> PdfPlan:
+    """Open and triage the PDF (over the whole file, see `plan_pages`); raises when nothing can be read."""
     options = options or IngestOptions()
     path = Path(path)
     with open_pdfium(path, options) as pdf:
@@ -216,22 +225,45 @@ def pdf_to_document(path: Path, options: IngestOptions | None = None) -> Documen
                 errors.append(StageError(stage="ocr", page=plan.number, message=problem))
                 continue
             to_ocr.append(plan)
+    if to_ocr:
+        check_ocr_available(path, options.lang)
+    jobs = tuple(
+        OcrJob(kind="pdf", path=str(path), index=p.number - 1, number=p.number, dpi=options.dpi, lang=options.lang,
+               password=options.password, alternatives=options.ocr_alternatives)
+        for p in to_ocr
+    )
+    text_layer = [p for p in plans if p.triage.decision == "text-layer"]
+    return PdfPlan(path, page_count, numbers, pages, errors, text_layer, to_ocr, jobs)
 
-    # OCR runs in the worker processes while this one reads the text-layer pages.
-    collect_ocr = start_ocr(path, to_ocr, options)
-    text_pages, text_errors = read_text_layer_pages(path, [p for p in plans if p.triage.decision == "text-layer"], options)
-    ocred, ocr_errors = collect_ocr()
+
+def finish_pdf(plan: PdfPlan, options: IngestOptions, results: OcrResults) -> Document:
+    """The Document of a planned PDF, given its OCR jobs' results (in job order).
+
+    `results` may be a function that waits for them: the text-layer pages of a mixed PDF are read
+    first, while workers OCR.
+    """
+    pages = dict(plan.pages)
+    errors = list(plan.errors)
+    text_pages, text_errors = read_text_layer_pages(plan.path, plan.text_layer, options)
+    ocred, ocr_errors = ocr_pages(plan.to_ocr, results() if callable(results) else results)
     pages.update(text_pages)
     pages.update(ocred)
     errors.extend(text_errors)
     errors.extend(ocr_errors)
     errors.sort(key=lambda e: (e.page or 0))
 
-    ordered = [pages[n] for n in numbers if n in pages]
+    ordered = [pages[n] for n in plan.numbers if n in pages]
     status = document_status(ordered, errors)
     if status == "failed" and not any(e.level == "error" for e in errors):
         errors.append(StageError(stage="ingest", message="no text found in the selected pages"))
-    return Document(source=make_source(path, "pdf", page_count), pages=ordered, status=status, errors=errors)
+    return Document(source=make_source(plan.path, "pdf", plan.page_count), pages=ordered, status=status, errors=errors)
+
+
+def pdf_to_document(path: Path, options: IngestOptions | None = None) -> Document:
+    """Plan, OCR (on the worker pool while the text-layer pages are read), finish."""
+    options = options or IngestOptions()
+    plan = plan_pdf(path, options)
+    return finish_pdf(plan, options, submit_ocr_jobs(plan.jobs, options.workers))
 
 
 def document_status(pages: list[Page], errors: list[StageError]) -> str:

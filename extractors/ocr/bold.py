@@ -6,6 +6,7 @@ from typing import Optional
 import numpy as np
 
 from extractors.layout import words_to_lines
+from extractors.ocr.settings import SETTINGS, BoldSettings
 from schemas import Word
 
 # Tesseract reports no font weight; a bold lead organisation set beside plain partners is told
@@ -13,28 +14,22 @@ from schemas import Word
 # stroke of width w and length L has area wL and perimeter ~2L; sub-pixel, and the same for every
 # letter shape), ink being darker than the middle of the box's paper and darkest ink (white text
 # on a dark band is inverted first). It is compared with the median of the page's words of
-# similar size (line height within 20 %): bold above BOLD_RATIO, plain below PLAIN_RATIO, unknown
-# (None) between, for words of fewer than BOLD_MIN_CHARS letters or digits (punctuation, "en",
-# "au" carry too little ink to judge), or on pages with too few peers. Measured on the annex of
-# corpus/000_report_scan.pdf against the bold flags of the born-digital twin: bold words read at
-# 1.3-2.2, plain ones at 0.8-1.15 (two exceptions out of 2,500).
-BOLD_RATIO = 1.3
-PLAIN_RATIO = 1.15
-BOLD_MIN_CHARS = 3
-BOLD_MIN_PEERS = 15
+# similar size (line height within 20 %): bold above `bold_ratio`, plain below `plain_ratio`,
+# unknown (None) between, for words of fewer than `min_chars` letters or digits, or on pages with
+# too few peers (`extractors.ocr.settings.BoldSettings`, where the figures were measured).
 
 
 def stroke_width(pixels: np.ndarray, bbox: tuple[float, float, float, float], scale: float) -> Optional[float]:
     """Mean stroke width (pixels) of the ink in a word box given in points; None if unreadable."""
     x0, y0, x1, y1 = (int(round(v * scale)) for v in bbox)
-    crop = pixels[max(y0, 0):max(y1, 0), max(x0, 0):max(x1, 0)].astype(np.int16)
+    crop = pixels[max(y0, 0):max(y1, 0), max(x0, 0):max(x1, 0)]
     if crop.shape[0] < 4 or crop.shape[1] < 4:
         return None
-    border = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
-    paper = float(np.median(border))
+    border = np.sort(np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]]))
+    paper = (float(border[(len(border) - 1) // 2]) + float(border[len(border) // 2])) / 2  # the median
     if paper < 128:  # light text on a dark band
         crop, paper = 255 - crop, 255 - paper
-    ink = float(np.percentile(crop, 3))
+    ink = percentile(crop, 3)
     if paper - ink < 40:
         return None
     mask = (crop < (paper + ink) / 2).astype(np.int8)
@@ -46,9 +41,19 @@ def stroke_width(pixels: np.ndarray, bbox: tuple[float, float, float, float], sc
     return 2.0 * area / perimeter if perimeter else None
 
 
-def estimate_bold(pixels: np.ndarray, words: list[Word], dpi: float) -> list[Word]:
+def percentile(values: np.ndarray, q: float) -> float:
+    """np.percentile(values, q) (linear interpolation), without its overhead: called once a word."""
+    flat = values.ravel()
+    rank = q / 100 * (flat.size - 1)
+    lo = int(rank)
+    hi = min(lo + 1, flat.size - 1)
+    part = np.partition(flat, [lo, hi])
+    return float(part[lo]) + (float(part[hi]) - float(part[lo])) * (rank - lo)
+
+
+def estimate_bold(pixels: np.ndarray, words: list[Word], dpi: float, settings: BoldSettings = SETTINGS.bold) -> list[Word]:
     """`words` with `bold` set where the strokes say so with confidence (see above)."""
-    if len(words) < BOLD_MIN_PEERS:
+    if len(words) < settings.min_peers:
         return words
     scale = dpi / 72.0
     strokes = np.array([stroke_width(pixels, w.bbox, scale) or np.nan for w in words], dtype=float)
@@ -58,16 +63,20 @@ def estimate_bold(pixels: np.ndarray, words: list[Word], dpi: float) -> list[Wor
         for i in line.word_ids:
             sizes[i] = heights[len(heights) * 3 // 4]
     known = ~np.isnan(strokes)
+    peer_medians: dict[float, Optional[float]] = {}  # words of one line share a size, so their peers
     out = []
     for i, word in enumerate(words):
-        if not known[i] or sum(ch.isalnum() for ch in word.text) < BOLD_MIN_CHARS:
+        if not known[i] or sum(ch.isalnum() for ch in word.text) < settings.min_chars:
             out.append(word)
             continue
-        peers = known & (np.abs(sizes - sizes[i]) <= 0.2 * sizes[i])
-        if peers.sum() < BOLD_MIN_PEERS:
+        if sizes[i] not in peer_medians:
+            peers = known & (np.abs(sizes - sizes[i]) <= 0.2 * sizes[i])
+            peer_medians[sizes[i]] = float(np.median(strokes[peers])) if peers.sum() >= settings.min_peers else None
+        typical = peer_medians[sizes[i]]
+        if typical is None:
             out.append(word)
             continue
-        ratio = strokes[i] / float(np.median(strokes[peers]))
-        bold = True if ratio >= BOLD_RATIO else False if ratio <= PLAIN_RATIO else None
+        ratio = strokes[i] / typical
+        bold = True if ratio >= settings.bold_ratio else False if ratio <= settings.plain_ratio else None
         out.append(word.model_copy(update={"bold": bold}) if bold is not None else word)
     return out

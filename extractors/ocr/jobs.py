@@ -6,33 +6,30 @@ Design, for throughput on a small machine:
   objects and decoded images are not picklable, and sending 8 Mpx per page through a pipe costs
   more than letting each worker open the file itself.
 * Pages are rendered by pdfium straight to 8-bit grayscale (a page that is just a scan at the
-  requested resolution has its image decoded instead: 0.04 s of CPU instead of 0.11 s) and handed
-  to Tesseract as an uncompressed TIFF in a RAM-backed temporary file, TSV read from its stdout
-  (the format of pytesseract's `image_to_data`). CPU seconds for one 300-dpi page (encoding plus
-  Tesseract, median of 3 runs): uncompressed TIFF file 2.42, Pillow's default PNG as pytesseract
-  writes it 2.74 (0.2 of it compressing), PGM on stdin 2.74 (Tesseract reads stdin one character
-  at a time, and leptonica's PNM reader is slow).
-* Each Tesseract runs single-threaded (`OMP_THREAD_LIMIT=1`): its OpenMP threads only help on an
-  idle machine and burn ~5x the CPU when pages already run in parallel on every core.
+  requested resolution has its image decoded instead: 0.04 s of CPU instead of 0.11 s) and given
+  to the OCR engine from memory: Tesseract loaded once per worker (extractors.ocr.engine).
+* While the page image is in memory its drawn rules are found too (extractors.ocr.rulings), for
+  the table reader: records never open the file again.
 * Workers come from one process pool kept alive for the life of the process, so a batch of
-  documents pays the pool start-up once.
-* Orientation detection (Tesseract OSD, `--psm 0`) runs only when the first pass looks bad, so
-  upright pages, nearly all of them, pay nothing for it.
+  documents pays the pool start-up (and each worker its Tesseract start-up) once.
+* Orientation detection (Tesseract OSD) runs only when the first pass looks bad, so upright
+  pages, nearly all of them, pay nothing for it.
 """
 from __future__ import annotations
 
 import time
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Literal, Optional, Sequence
+from typing import Callable, Literal, Optional, Sequence, Union
 
 from extractors.ocr.bold import estimate_bold
-from extractors.ocr.engine import TesseractFailed, detect_rotation, looks_bad, ocr_pixels, osd_available, quality
+from extractors.ocr.engine import looks_bad, ocr_engine, osd_available, quality
+from extractors.ocr.tesseract_output import TesseractFailed
 from extractors.ocr.pool import shared_pool, shutdown_pool
 from extractors.ocr.render import load_image_frame, render_pdf_page, rotate_clockwise
+from extractors.ocr.rulings import rulings_of_scan
 from schemas import Word
+from schemas.table import Ruling
 
 @dataclass(frozen=True)
 class OcrJob:
@@ -45,6 +42,7 @@ class OcrJob:
     dpi: int
     lang: str
     password: Optional[str] = None
+    alternatives: bool = False  # keep Tesseract's runner-up readings (Word.alternatives)
 
 
 @dataclass
@@ -54,44 +52,41 @@ class OcrResult:
     height: float = 0.0
     rotation: int = 0
     words: list[Word] = field(default_factory=list)
+    rulings: list[Ruling] = field(default_factory=list)  # drawn rules in the image, in the words' frame
     error: Optional[str] = None
-    seconds: dict[str, float] = field(default_factory=dict)  # render / ocr / osd, for profiling
+    seconds: dict[str, float] = field(default_factory=dict)  # CPU s of render / ocr / osd / bold / rulings, for profiling
+
+
+# The results of a document's OCR jobs, in job order, or a function that waits for them (so the
+# text-layer pages of a mixed PDF are read while the workers OCR).
+OcrResults = Union[Sequence[OcrResult], Callable[[], Sequence[OcrResult]]]
 
 
 def ocr_job(job: OcrJob) -> OcrResult:
-    """Render (or load) one page and OCR it. Never raises: failures come back in `error`."""
+    """Render (or load) one page, OCR it upright, then find its bold words and drawn rules while its
+    image is in memory. Never raises: failures come back in `error`."""
     result = OcrResult(number=job.number)
     try:
-        started = time.perf_counter()
+        started = time.process_time()
         if job.kind == "pdf":
             pixels, width, height = render_pdf_page(job.path, job.index, job.dpi, job.password)
             dpi = float(job.dpi)
         else:
             pixels, dpi = load_image_frame(job.path, job.index)
             height, width = (n * 72.0 / dpi for n in pixels.shape)
-        rendered = time.perf_counter()
-        result.seconds["render"] = rendered - started
-        words = ocr_pixels(pixels, round(dpi), job.lang)
-        read = pixels
-        result.seconds["ocr"] = time.perf_counter() - rendered
-        if looks_bad(words) and osd_available():
-            osd_started = time.perf_counter()
-            rotation = detect_rotation(pixels, round(dpi))
-            if rotation:
-                turned = ocr_pixels(rotate_clockwise(pixels, rotation), round(dpi), job.lang)
-                # Keep the turned reading if it looks right or reads more confident text than the
-                # first pass (OSD can be fooled by pictures). Tesseract can read a sideways page
-                # as well as the turned one, so a tie goes to the turned one, with usable boxes.
-                if not looks_bad(turned) or len(turned) * quality(turned) > len(words) * quality(words):
-                    words = turned
-                    read = rotate_clockwise(pixels, rotation)
-                    result.rotation = rotation
-                    if rotation in (90, 270):
-                        width, height = height, width
-            result.seconds["osd"] = time.perf_counter() - osd_started
-        bold_started = time.perf_counter()
-        words = estimate_bold(read, words, dpi)
-        result.seconds["bold"] = time.perf_counter() - bold_started
+        result.seconds["render"] = time.process_time() - started
+        words, pixels, result.rotation = read_upright(pixels, round(dpi), job, result.seconds)
+        if result.rotation in (90, 270):
+            width, height = height, width
+        bold_started = time.process_time()
+        words = estimate_bold(pixels, words, dpi)
+        rulings_started = time.process_time()
+        result.seconds["bold"] = rulings_started - bold_started
+        try:
+            result.rulings = rulings_of_scan(pixels, dpi, words)
+        except (ValueError, MemoryError):  # an image too odd to search: the page keeps its words
+            result.rulings = []
+        result.seconds["rulings"] = time.process_time() - rulings_started
         result.words, result.width, result.height = words, width, height
     except TesseractFailed as e:
         result.error = str(e)
@@ -100,48 +95,29 @@ def ocr_job(job: OcrJob) -> OcrResult:
     return result
 
 
-# --- Page-level scheduling by `bilan batch` ---------------------------------------------------------
-# A batch worker reads one document with one core, so a folder holding one long scan would keep
-# one core busy. The batch extracts such a document in two passes instead: inside defer_ocr(),
-# extraction stops where OCR would start and hands back its page jobs (OcrDeferred); the batch
-# runs them as tasks of its own pool, then extracts again inside prepared_ocr(), where the same
-# jobs are answered from those results. Triage over the whole file, errors, status, repair and
-# records all run the ordinary single-document code, so the Document is the one unsplit extraction
-# gives. Context variables, not globals: a Dask worker runs several tasks in threads of one process.
-
-_DEFER: ContextVar[bool] = ContextVar("bilan_defer_ocr", default=False)
-_PREPARED: ContextVar[Optional[dict[OcrJob, OcrResult]]] = ContextVar("bilan_prepared_ocr", default=None)
-
-
-class OcrDeferred(BaseException):
-    """Raised by submit_ocr_jobs inside defer_ocr() when a document has two or more pages to OCR.
-
-    A BaseException, like GeneratorExit: it is control flow, not a failure, and a broad
-    `except Exception` between the OCR call and the batch must not record it as a page error.
-    """
-
-    def __init__(self, jobs: Sequence[OcrJob]):
-        super().__init__(f"OCR of {len(jobs)} pages deferred to the batch")
-        self.jobs = list(jobs)
-
-
-@contextmanager
-def defer_ocr(enabled: bool = True) -> Iterator[None]:
-    token = _DEFER.set(enabled)
+def read_upright(pixels, dpi: int, job: OcrJob, seconds: dict[str, float]):
+    """(words, the pixels they were read from, clockwise turn applied): the page as it is, or turned
+    the way orientation detection says when the first reading looks bad."""
+    engine = ocr_engine()
+    started = time.process_time()
+    words = engine.read(pixels, dpi, job.lang, job.alternatives)
+    seconds["ocr"] = time.process_time() - started
+    if not (looks_bad(words) and osd_available()):
+        return words, pixels, 0
+    started = time.process_time()
     try:
-        yield
+        rotation = engine.orientation(pixels, dpi)
+        if rotation:
+            turned_pixels = rotate_clockwise(pixels, rotation)
+            turned = engine.read(turned_pixels, dpi, job.lang, job.alternatives)
+            # Keep the turned reading if it looks right or reads more confident text than the
+            # first pass (OSD can be fooled by pictures). Tesseract can read a sideways page as
+            # well as the turned one, so a tie goes to the turned one, with usable boxes.
+            if not looks_bad(turned) or len(turned) * quality(turned) > len(words) * quality(words):
+                return turned, turned_pixels, rotation
+        return words, pixels, 0
     finally:
-        _DEFER.reset(token)
-
-
-@contextmanager
-def prepared_ocr(pairs: Sequence[tuple[OcrJob, OcrResult]]) -> Iterator[None]:
-    """OCR jobs equal to one of `pairs` get its result instead of running (others still run)."""
-    token = _PREPARED.set(dict(pairs))
-    try:
-        yield
-    finally:
-        _PREPARED.reset(token)
+        seconds["osd"] = time.process_time() - started
 
 
 def submit_ocr_jobs(jobs: Sequence[OcrJob], workers: int) -> Callable[[], list[OcrResult]]:
@@ -151,11 +127,6 @@ def submit_ocr_jobs(jobs: Sequence[OcrJob], workers: int) -> Callable[[], list[O
     one page or one worker there is no pool: the work runs when the results are asked for. A
     crashed worker (killed for memory, say) fails the pages it had not finished, not the document.
     """
-    prepared = _PREPARED.get()
-    if prepared is not None:  # pages read beforehand by `bilan batch`; see defer_ocr
-        return lambda: [prepared[job] if job in prepared else ocr_job(job) for job in jobs]
-    if _DEFER.get() and len(jobs) >= 2:
-        raise OcrDeferred(jobs)
     if len(jobs) <= 1 or workers <= 1:
         return lambda: [ocr_job(job) for job in jobs]
     pool = shared_pool(workers)

@@ -1,5 +1,5 @@
 """The process pool that OCRs pages in parallel, kept alive for the life of the process so a batch of
-documents pays its start-up once."""
+documents pays its start-up once, and each worker its Tesseract start-up (extractors.ocr.engine)."""
 from __future__ import annotations
 
 import atexit

@@ -6,9 +6,8 @@ from typing import Optional
 
 import numpy as np
 
-# A page image is used as it is, instead of rendering the page, when its pixel size is within
-# this share of the rendered size (a 300-dpi scan rendered at 300 dpi).
-NATIVE_SIZE_TOLERANCE = 0.01
+from extractors.ocr.settings import SETTINGS
+
 # pdfium colour-space codes (FPDF_COLORSPACE_*) of images decoded the way they are rendered:
 # DeviceGray, DeviceRGB, DeviceCMYK, CalGray, CalRGB, ICCBased, Indexed.
 PLAIN_COLOR_SPACES = {1, 2, 3, 4, 5, 7, 10}
@@ -62,7 +61,7 @@ def scan_image_pixels(page, width: float, height: float, dpi: int) -> Optional[n
         return None
     px_width, px_height = image.get_px_size()
     for pixels, points in ((px_width, width), (px_height, height)):
-        if abs(pixels - points * dpi / 72) > NATIVE_SIZE_TOLERANCE * points * dpi / 72:
+        if abs(pixels - points * dpi / 72) > SETTINGS.native_size_tolerance * points * dpi / 72:
             return None
     bitmap = image.get_bitmap(render=False)  # freed with the page; copied out below
     if bitmap.n_channels == 1:

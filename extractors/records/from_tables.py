@@ -5,8 +5,8 @@ and returns one `Measure` per row of every measure table. Driven by layout, neve
 document:
 
 1. **Pages** (`extractors.records.measure_pages`): OCR noise dropped, a scan's skew turned out of its word
-   boxes, running heads and feet set aside; a scanned page with a table gets the rules drawn in its
-   image (`extractors.ocr.rulings`), a born-digital page has them from its PDF (`Page.rulings`).
+   boxes, running heads and feet set aside; drawn rules come from `Page.rulings` (a born-digital
+   page's from its PDF, a scanned page's found in its image by OCR).
 2. **Header and columns** (`extractors.records.measure_columns`): a header row names three or more column
    roles from general French vocabularies (number, title, lead and partners, indicators, deadline,
    resources, progress, axis ...), one of them the title. Column bounds come from vertical rules,
@@ -72,7 +72,7 @@ from extractors.records.measure_fields import (
     weight,
 )
 from extractors.records.measure_mend import repair_ids
-from extractors.records.measure_pages import mark_margins, prepare_page, scan_rules, PageView
+from extractors.records.measure_pages import mark_margins, prepare_page, PageView
 from extractors.records.measure_rows import bar_text, heading_above, read_rows
 from schemas import Document
 from schemas.records import Action, Measure, Provenance
@@ -94,8 +94,6 @@ def tables_to_measures(document: Document, tables: Sequence[Table]) -> list[Meas
         if not headers:
             headers = _headers_from_tables(view, [t for t in tables if t.page == view.page.number])
         starts = [h.lines[0] for h in headers]
-        if headers or state is not None:
-            scan_rules(view, document)
         for n, header in enumerate(headers):
             end = starts[n + 1] if n + 1 < len(headers) else len(view.lines)
             add_unheaded(header, [view.lines[k] for k in range(header.lines[-1] + 1, end) if k not in view.margin], view.unit)

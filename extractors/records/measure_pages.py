@@ -4,8 +4,8 @@ Noise words OCR makes of drawn rules and specks are dropped; a scanned page's sk
 its lines' baselines and its word boxes are turned level (`_skew`); lines are cut into segments at
 wide word gaps and vertical rulings (`extractors.tables.geometry`). Running heads and feet (a line
 near the top or foot of a page whose text recurs on another page, or a bare page number) are set
-aside (`mark_margins`). A scanned page with a table gets the rules drawn in its image
-(`scan_rules`, `extractors.ocr.rulings`), in the same levelled frame as its words.
+aside (`mark_margins`). A scanned page's drawn rules (found in its image by OCR, `Page.rulings`) are
+levelled with its words.
 """
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from rapidfuzz import fuzz
 
 from extractors.records.measure_fields import fold
 from extractors.tables.geometry import SegmentLine, merge_rules, Rule, page_segments, page_unit
-from schemas import Document, Page, Word
+from schemas import Page, Word
+from schemas.table import Ruling
 
 NOISE = re.compile(r"^[|¦\[\]{}_~]+$")
 MIN_WORD_CONFIDENCE = 20.0  # OCR words read below this are noise (specks, rules, lost letters)
@@ -40,6 +41,7 @@ class PageView:
 
 def prepare_page(page: Page) -> PageView:
     keep = [i for i, w in enumerate(page.words) if w.bbox is not None and not _noise(w)]
+    rulings = page.rulings
     words = [page.words[i] for i in keep]
     angle = _skew(words) if any(w.origin == "ocr" for w in words[:50]) else 0.0
     if abs(angle) > 0.0005:
@@ -51,10 +53,11 @@ def prepare_page(page: Page) -> PageView:
             nx, ny = cx * c + cy * s, -cx * s + cy * c
             turned.append(w.model_copy(update={"bbox": (nx - (x1 - x0) / 2, ny - (bottom - top) / 2, nx + (x1 - x0) / 2, ny + (bottom - top) / 2)}))
         words = turned
+        rulings = [_level(r, c, s) for r in rulings]  # a scan's rules, straightened about their centres like its words
     flat = Page(number=page.number, width=page.width, height=page.height, origin=page.origin, words=words)
     unit = page_unit(flat)
-    hs = merge_rules(page.rulings, horizontal=True)
-    vs = merge_rules(page.rulings, horizontal=False)
+    hs = merge_rules(rulings, horizontal=True)
+    vs = merge_rules(rulings, horizontal=False)
     lines = page_segments(flat, vs, unit)
     return PageView(page, angle, words, keep, lines, unit, hs, vs)
 
@@ -74,21 +77,10 @@ def _noise(word: Word) -> bool:
     return word.confidence < 50 and sum(ch.isalpha() for ch in text) <= 4 and not any(ch.isdigit() for ch in text)
 
 
-def scan_rules(view: PageView, document: Document) -> None:
-    """A scanned page with a table: its drawn rules from the page image (`extractors.ocr.rulings`)."""
-    if view.page.origin != "ocr" or view.page.rulings or view.hs or view.vs:
-        return
-    from extractors.ocr.rulings import page_pixels, rulings_in_image
-
-    read = page_pixels(document.source.path, document.source.kind, view.page)
-    if read is None:
-        return
-    try:
-        rulings = rulings_in_image(read[0], read[1], view.angle)
-    except (ValueError, MemoryError):  # an image too odd to search: the page keeps no rules
-        return
-    view.hs = merge_rules(rulings, horizontal=True)
-    view.vs = merge_rules(rulings, horizontal=False)
+def _level(r: Ruling, c: float, s: float) -> Ruling:
+    cx, cy = (r.x0 + r.x1) / 2, (r.top + r.bottom) / 2
+    nx, ny = cx * c + cy * s, -cx * s + cy * c
+    return Ruling(x0=nx - (r.x1 - r.x0) / 2, top=ny - (r.bottom - r.top) / 2, x1=nx + (r.x1 - r.x0) / 2, bottom=ny + (r.bottom - r.top) / 2)
 
 
 def _skew(words: list[Word]) -> float:
