@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from tests.conftest import CORPUS, run_bilan
+from tests.conftest import CORPUS, committed, run_bilan
 
 BAD = CORPUS / "bad"
 
@@ -31,9 +31,7 @@ def assert_one_line_error(result, path, words, code):
     ],
 )
 def test_bad_corpus_files(name, words, code):
-    path = BAD / name
-    if not path.exists():
-        pytest.skip(f"{path} not generated")
+    path = committed(BAD / name)
     result = run_bilan("extract", path)
     assert_one_line_error(result, path, words, code)
     assert result.stdout == ""
@@ -65,9 +63,7 @@ def test_unwritable_output_loses_nothing(tmp_path):
 
 
 def test_encrypted_pdf_opens_with_password(tmp_path):
-    path = BAD / "encrypted.pdf"
-    if not path.exists():
-        pytest.skip(f"{path} not generated")
+    path = committed(BAD / "encrypted.pdf")
     out = tmp_path / "out.json"
     result = run_bilan("extract", path, "--password", "secret", "-o", out, "--pages", "1")
     assert result.returncode == 0, result.stderr
