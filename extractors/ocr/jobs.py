@@ -32,6 +32,7 @@ from extractors.ocr.bold import estimate_bold
 from extractors.ocr.engine import TesseractFailed, detect_rotation, looks_bad, ocr_pixels, osd_available, quality
 from extractors.ocr.pool import shared_pool, shutdown_pool
 from extractors.ocr.render import load_image_frame, render_pdf_page, rotate_clockwise
+from extractors.progress import page_read
 from schemas import Word
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def submit_ocr_jobs(jobs: Sequence[OcrJob], workers: int) -> Callable[[], list[O
     if _DEFER.get() and len(jobs) >= 2:
         raise OcrDeferred(jobs)
     if len(jobs) <= 1 or workers <= 1:
-        return lambda: [ocr_job(job) for job in jobs]
+        return lambda: [ocr_job_read(job) for job in jobs]
     pool = shared_pool(workers)
     futures = [pool.submit(ocr_job, job) for job in jobs]
 
@@ -168,11 +169,18 @@ def submit_ocr_jobs(jobs: Sequence[OcrJob], workers: int) -> Callable[[], list[O
                 results.append(future.result())
             except BrokenProcessPool as e:
                 results.append(OcrResult(number=job.number, error=f"OCR worker died: {e}"))
+            page_read()
         if any(r.error and r.error.startswith("OCR worker died") for r in results):
             shutdown_pool()  # a broken pool cannot be reused
         return results
 
     return collect
+
+
+def ocr_job_read(job: OcrJob) -> OcrResult:
+    result = ocr_job(job)
+    page_read()  # the CLI's page progress
+    return result
 
 
 def run_ocr_jobs(jobs: Sequence[OcrJob], workers: int) -> list[OcrResult]:
