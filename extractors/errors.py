@@ -29,7 +29,8 @@ class ExitCode(IntEnum):
     CORRUPT_INPUT = 5, "corrupt, truncated or unreadable file"
     ENCRYPTED_PDF = 6, "encrypted PDF without the right `--password`"
     EMPTY_DOCUMENT = 7, "empty document (a PDF with zero pages)"
-    INPUT_TOO_LARGE = 8, "input too large (an image or page over 100 megapixels, more pages than `--max-pages`)"
+    INPUT_TOO_LARGE = 8, ("input too large: an image or page over 100 megapixels, more pages than `--max-pages`, "
+                          "a JSON above `--max-output-mb`")
     OUTPUT_ERROR = 9, "output not writable (disk full, no permission); the previous outputs are kept"
     PARTIAL = 10, "partial result: some pages failed; the JSON is written with `status: partial` and `errors`"
     OCR_UNAVAILABLE = 11, "Tesseract or the requested language data is missing"
