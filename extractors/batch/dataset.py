@@ -78,6 +78,7 @@ def csv_text(table: pa.Table) -> str:
 
 
 def csv_rows(path: Path) -> int:
+    csv.field_size_limit(2**31 - 1)  # a page's text can be megabytes; the default limit is 128 KB
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return sum(1 for _ in csv.reader(handle)) - 1
 
