@@ -318,7 +318,7 @@ def batch(
         if summary.count("partial"):
             raise typer.Exit(ExitCode.PARTIAL)
 
-    run_guarded(body, interrupted=f"interrupted; the documents done are kept: run the same command with --resume to continue")
+    run_guarded(body, interrupted="interrupted; the documents done are kept: run the same command with --resume to continue")
 
 
 class BatchProgress:
