@@ -261,6 +261,7 @@ def repair(
 class Executor(str, Enum):
     local = "local"
     dask = "dask"
+    inline = "inline"
 
 
 @app.command()
@@ -271,7 +272,7 @@ def batch(
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run (documents already done are reused)."),
     ocr: OcrMode = typer.Option(OcrMode.auto, "--ocr", help="auto: OCR image-only and untrustworthy pages; always; never."),
     lang: str = typer.Option("fra+eng", "--lang", help="Tesseract languages."),
-    executor: Executor = typer.Option(Executor.local, "--executor", help="local process pool, or a Dask cluster."),
+    executor: Executor = typer.Option(Executor.local, "--executor", help="local worker processes, a Dask cluster, or inline (this process, one document after the other: for debugging)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786."),
     abort_on_error: bool = typer.Option(False, "--abort-on-error", help="Stop at the first failed document."),
     no_repair: bool = typer.Option(False, "--no-repair", help="No OCR-damage repair."),
