@@ -264,6 +264,8 @@ def run_local(todo: list[Task], options_json: str, workers: int, cache: Optional
     """The tasks of `todo` on `workers` worker processes (extractors.batch.workers): a worker that
     dies or a task past `timeout` seconds fails that document (or that page of a split scan), and
     the batch goes on with a new worker."""
+    if not todo:  # everything came from the cache: no worker to start
+        return
     queue = WorkQueue(todo, options_json, cache)
     warm_up = partial(prepare_worker, options_json)
     with WorkerPool(workers, timeout, warm_up) as pool:
