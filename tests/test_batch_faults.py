@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extractors.batch.run import run_batch
+from extractors.batch.run import run_batch, settings_key
 from extractors.batch.workers import TaskFault, WorkerPool
 from extractors.options import IngestOptions
 from tests.conftest import BILAN, CORPUS, ROOT, run_bilan, seed
@@ -290,7 +290,8 @@ def test_dataset_tables_ids_runs_and_csv(tmp_path):
     for prefix, name in (("000", "rapport.txt"), ("003", "communiques.txt"), ("004", "avis.txt")):
         shutil.copy(seed(prefix), folder / name)
     out = tmp_path / "out"
-    run_batch(folder, out, TEXT_ONLY, executor="inline")
+    options = IngestOptions(ocr="never", repair=False)  # repair is not what this test is about
+    run_batch(folder, out, options, executor="inline")
     with duckdb.connect(str(out / "bilan.duckdb"), read_only=True) as con:
         def rows(sql):
             return con.execute(sql).fetchall()
@@ -299,7 +300,7 @@ def test_dataset_tables_ids_runs_and_csv(tmp_path):
         assert counts["communiques.txt"] >= 1
         assert rows("SELECT count(*) FROM announcements")[0][0] == sum(counts.values())
         assert rows("SELECT count(*) FROM recommendations WHERE doc_id = 'avis.txt'")[0][0] >= 1
-        assert rows("SELECT count(*) FROM page_texts WHERE text LIKE '%Pôle%'")[0][0] >= 1
+        assert rows("SELECT count(*) FROM page_texts WHERE doc_id = 'communiques.txt' AND text LIKE '%ministre%'")[0][0] == 1
         sha = rows("SELECT sha256 FROM documents WHERE doc_id = 'rapport.txt'")[0][0]
         ids = [r[0] for r in rows("SELECT record_id FROM measures WHERE doc_id = 'rapport.txt' ORDER BY position")]
         assert ids[:2] == [f"{sha[:16]}-measure-0", f"{sha[:16]}-measure-1"]
@@ -307,6 +308,7 @@ def test_dataset_tables_ids_runs_and_csv(tmp_path):
             rows("SELECT count(*) FROM indicators")[0][0] > 0
         [run] = rows("SELECT settings_key, bilan, tesseract, tessdata, hunspell_fr, options, documents FROM runs")
         assert run[6] == 3 and json.loads(run[5])["ocr"] == "never" and json.loads(run[3])
+        assert run[0] == settings_key(options)
         reserved = {k for (k,) in rows("SELECT keyword_name FROM duckdb_keywords() WHERE keyword_category = 'reserved'")}
         columns = rows("SELECT table_name, column_name FROM duckdb_columns()")
     assert not [c for c in columns if c[1].lower() in reserved]
@@ -314,7 +316,7 @@ def test_dataset_tables_ids_runs_and_csv(tmp_path):
     again = tmp_path / "again"
     shutil.copytree(folder, again)
     (again / "rapport.txt").rename(again / "renamed.txt")
-    run_batch(again, tmp_path / "out2", TEXT_ONLY, executor="inline")
+    run_batch(again, tmp_path / "out2", options, executor="inline")
     with duckdb.connect(str(tmp_path / "out2" / "bilan.duckdb"), read_only=True) as con:
         assert [r[0] for r in con.execute("SELECT record_id FROM measures WHERE doc_id = 'renamed.txt' "
                                           "ORDER BY position").fetchall()] == ids
@@ -329,7 +331,6 @@ def test_dataset_tables_ids_runs_and_csv(tmp_path):
 
 def test_cache_key_follows_versions_and_data(monkeypatch):
     import extractors.batch.provenance as provenance
-    from extractors.batch.run import settings_key
 
     key = settings_key(TEXT_ONLY)
     assert settings_key(TEXT_ONLY) == key
