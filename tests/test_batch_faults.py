@@ -360,3 +360,16 @@ def test_query_is_read_only_and_offline(folder, tmp_path):
     assert not (tmp_path / "leak.csv").exists()
     ok = run_bilan("query", out, "SELECT count(*) AS n FROM documents")
     assert ok.returncode == 0 and ok.stdout.splitlines() == ["n", "1"]
+
+
+def test_query_help_and_readme_name_every_table():
+    """A table added to extractors/batch/tables.py is named where users look for it."""
+    import re
+
+    from extractors.batch.tables import table_names
+    from tests.conftest import ROOT
+
+    cli = (ROOT / "extractors" / "cli.py").read_text(encoding="utf-8")
+    assert re.search(r"SQL on the tables ([^.]*)\.", cli).group(1).split(", ") == table_names()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in readme for name in table_names())
