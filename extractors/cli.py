@@ -258,6 +258,27 @@ def repair(
     run_guarded(body)
 
 
+@app.command()
+def export(
+    input: Path = typer.Argument(..., help="`bilan extract` JSON, or a `bilan batch` output folder (every document)."),
+    to: str = typer.Option(..., "--to", help="pdf, alto, hocr, md, txt or csv; several separated by commas."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="File (folder for csv, or for a batch folder); beside the JSON if absent."),
+    pdfa: bool = typer.Option(False, "--pdfa", help="PDF/A-2b instead of a plain PDF (checked by pikepdf's PDF/A validator)."),
+    password: Optional[str] = typer.Option(None, "--password", help="Password of a password-protected source PDF."),
+    workers: int = typer.Option(1, "--workers", min=1, help="OCRmyPDF worker processes for --to pdf."),
+) -> None:
+    """Write archival outputs: searchable PDF with the repaired text, ALTO 4, hOCR, Markdown, text, tables as CSV."""
+
+    def body():
+        from extractors.export.dispatch import ExportSettings, export_path, parse_formats
+
+        settings = ExportSettings(pdfa=pdfa, password=password, jobs=workers)
+        for path in export_path(input, parse_formats(to), output, settings):
+            typer.echo(str(path))
+
+    run_guarded(body)
+
+
 class Executor(str, Enum):
     local = "local"
     dask = "dask"
@@ -281,6 +302,7 @@ def batch(
                                           help="Seconds one document (or one OCR'd page of a long scan) may take before it is stopped and failed."),
     max_pages: int = typer.Option(DEFAULT_MAX_PAGES, "--max-pages", min=1, help="Fail files with more pages than this."),
     max_output_mb: int = typer.Option(DEFAULT_MAX_OUTPUT_MB, "--max-output-mb", min=1, help="Fail documents whose JSON would be larger than this."),
+    export: Optional[str] = typer.Option(None, "--export", help="Also write these formats beside each JSON: pdf,alto,hocr,md,txt,csv (see `bilan export`)."),
     quiet: bool = QUIET,
     verbose: bool = VERBOSE,
 ) -> None:
@@ -297,6 +319,9 @@ def batch(
 
         if executor == Executor.dask and not scheduler:
             raise BadOption(None, "--executor dask needs --scheduler tcp://HOST:PORT")
+        from extractors.export.dispatch import parse_formats
+
+        formats = parse_formats(export) if export else []
         options = IngestOptions(ocr=ocr.value, lang=lang, repair=not no_repair, max_pages=max_pages,
                                 max_output_mb=max_output_mb)
         if (out / "documents").exists() and not resume and not quiet:
@@ -305,7 +330,7 @@ def batch(
         with progress:
             summary = run_batch(input_dir, out, options, workers=workers, executor=executor.value, scheduler=scheduler,
                                 abort_on_error=abort_on_error, exclude=exclude, on_progress=progress.update,
-                                on_start=progress.start, timeout_per_doc=timeout_per_doc)
+                                on_start=progress.start, timeout_per_doc=timeout_per_doc, export=formats)
         typer.echo(summary.line())
         if summary.ignored and not quiet:
             suffixes = sorted({Path(p).suffix or "(none)" for p in summary.ignored})
@@ -313,6 +338,8 @@ def batch(
         for outcome in summary.outcomes:
             if outcome.status == "failed":
                 typer.echo(f"  failed: {outcome.doc_id}: {one_line(outcome.reason)}")
+        for problem in summary.export_failures:
+            typer.echo(f"  export failed: {one_line(problem)}")
         typer.echo(f"dataset: {out / 'bilan.duckdb'} (query it with: bilan query {out} \"SELECT ...\")")
         if summary.count("failed"):
             raise typer.Exit(ExitCode.FAILED)

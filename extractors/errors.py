@@ -33,7 +33,7 @@ class ExitCode(IntEnum):
                           "a JSON above `--max-output-mb`")
     OUTPUT_ERROR = 9, "output not writable (disk full, no permission); the previous outputs are kept"
     PARTIAL = 10, "partial result: some pages failed; the JSON is written with `status: partial` and `errors`"
-    OCR_UNAVAILABLE = 11, "Tesseract or the requested language data is missing"
+    OCR_UNAVAILABLE = 11, "Tesseract or the requested language data is missing (or OCRmyPDF, for `bilan export --to pdf`)"
     FAILED = 12, ("nothing could be extracted; the JSON is written with `status: failed` "
                   "(for `batch`: some document failed)")
     LEXICON_UNAVAILABLE = 13, "the French lexicon for repair is unavailable (`hunspell-fr` or `wordfreq` missing)"
@@ -88,6 +88,13 @@ class OutputError(BilanError):
 
 class OCRUnavailable(BilanError):
     """Tesseract or the requested language data is missing."""
+
+    exit_code = ExitCode.OCR_UNAVAILABLE
+
+
+class ExportUnavailable(BilanError):
+    """An export format needs an optional package that is not installed (the searchable PDF needs
+    OCRmyPDF: `pip install 'bilan[pdf]'`). Exit code 11, like a missing OCR engine."""
 
     exit_code = ExitCode.OCR_UNAVAILABLE
 

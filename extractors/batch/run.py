@@ -59,6 +59,7 @@ class Summary:
     seconds: float = 0.0
     aborted: bool = False
     ignored: list[str] = field(default_factory=list)  # files that are not publications
+    export_failures: list[str] = field(default_factory=list)  # "doc_id: format: problem" (--export)
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -293,12 +294,14 @@ def run_batch(
     on_progress: Callable[[Outcome, int, int], None] = lambda outcome, done, total: None,
     on_start: Callable[[int, int], None] = lambda total, cached: None,
     timeout_per_doc: Optional[float] = DEFAULT_TIMEOUT_PER_DOC,
+    export: Sequence[str] = (),
 ) -> Summary:
     """Extract every document below input_dir into out_dir; return the per-document outcomes.
 
     `executor`: "local" (worker processes; a document that kills its worker or runs past
     `timeout_per_doc` seconds fails alone), "dask" (a cluster at `scheduler`), or "inline" (this
     process, one document after the other: for debugging; no time limit, no fault isolation).
+    `export`: archival formats written beside each document's JSON (extractors.export).
     Raises OutputError when an output cannot be written (the previous dataset is kept).
     """
     started = time.perf_counter()
@@ -310,8 +313,23 @@ def run_batch(
         remove_stale_temporaries(out_dir)
         run = BatchRun(input_dir, out_dir, options, workers, executor, scheduler, timeout_per_doc)
         summary = run.extract_all(abort_on_error, exclude, on_progress, on_start)
+        export_all(out_dir, summary, export)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def export_all(out_dir: Path, summary: Summary, formats: Sequence[str]) -> None:
+    """`--export`: the archival formats of every document written (failed ones have none)."""
+    if not formats:
+        return
+    from extractors.export.dispatch import export_batch_document
+
+    for outcome in summary.outcomes:
+        if outcome.status in ("success", "partial"):
+            json_path = document_json_path(out_dir, outcome.doc_id)
+            stamps = out_dir / CACHE_DIR / "exports" / Path(outcome.doc_id).parent
+            for problem in export_batch_document(json_path, list(formats), stamps):
+                summary.export_failures.append(f"{outcome.doc_id}: {problem}")
 
 
 @dataclass
