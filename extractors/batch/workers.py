@@ -16,16 +16,41 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable, Hashable, Optional
+from typing import Any, Callable, Hashable, Iterator, Optional
 
 from extractors.processes import die_with_parent
 
 STOP_GRACE_SECONDS = 2.0
+INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 READY = "ready"
 MAX_FAILED_STARTS = 3  # workers in a row that die before they are ready: something is broken
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl-C or SIGTERM in the middle of starting a worker would leave it without its start-up data
+    (it prints "EOFError: Ran out of input" under the batch's one-line message): the interrupt is
+    held until the start is done, then handled as it would have been. (A signal mask would not do:
+    any thread of the process, DuckDB's or Arrow's, may take the signal.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {number: signal.signal(number, lambda signum, frame: caught.append(signum)) for number in INTERRUPTS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if caught and callable(previous[caught[0]]):
+            previous[caught[0]](caught[0], None)
+        elif caught and previous[caught[0]] == signal.SIG_DFL:
+            os.kill(os.getpid(), caught[0])  # what it would have done: end the process
 
 
 @dataclass(frozen=True)
@@ -99,7 +124,8 @@ class WorkerPool:
         ours, theirs = self.context.Pipe()
         process = self.context.Process(target=worker_main, args=(theirs, os.getpid(), self.warm_up), daemon=True,
                                        name="bilan-worker")
-        process.start()
+        with interrupts_held():
+            process.start()
         theirs.close()
         return Worker(process, ours)
 
