@@ -1,14 +1,12 @@
 """The `bilan` command line. The only place where exceptions become exit codes and one-line messages.
 
-Exit codes (also in README): 0 success (or skipped by choice), 1 internal error, 2 bad usage,
-3 input not found, 4 unsupported input, 5 corrupt or truncated, 6 encrypted, 7 empty document,
-8 input too large, 9 output not writable, 10 partial result (JSON written), 11 OCR engine or
-language missing (or OCRmyPDF, for `export --to pdf`), 12 nothing extracted (JSON written, status failed), 13 French lexicon
-unavailable (hunspell-fr or wordfreq missing), 14 validation below --min-f1.
+Exit codes: extractors.errors.ExitCode (the README's table is checked against it). Every expected
+failure, usage errors included, is one line on stderr: `bilan: FILE: problem`.
 """
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import traceback
 from enum import Enum
@@ -18,10 +16,8 @@ from typing import Optional
 import typer
 
 from extractors.version import __version__
-from extractors.errors import BilanError
-
-EXIT_PARTIAL = 10
-EXIT_FAILED = 12
+from extractors.errors import BilanError, ExitCode
+from extractors.options import DEFAULT_MAX_OUTPUT_MB, DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_PER_DOC
 
 app = typer.Typer(
     add_completion=False,
@@ -36,25 +32,56 @@ class OcrMode(str, Enum):
     never = "never"
 
 
-def fail(message: str, code: int) -> None:
+def fail(message: str, code: ExitCode) -> None:
     typer.echo(f"bilan: {message}", err=True)
-    raise typer.Exit(code)
+    raise typer.Exit(int(code))
 
 
-def run_guarded(action):
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def run_guarded(action, interrupted: str = "interrupted"):
     """Run a command body: typed errors -> one line + documented code; anything else -> code 1."""
     try:
         return action()
     except typer.Exit:
         raise
     except BilanError as e:
-        fail(str(e), e.exit_code)
+        fail(one_line(e), e.exit_code)
     except KeyboardInterrupt:
-        fail("interrupted", 130)
+        fail(interrupted, ExitCode.INTERRUPTED)
     except Exception as e:  # a bug: say so in one line; BILAN_DEBUG=1 shows the traceback
         if os.environ.get("BILAN_DEBUG"):
             traceback.print_exc()
-        fail(f"internal error: {type(e).__name__}: {e} (set BILAN_DEBUG=1 for the traceback)", 1)
+        fail(one_line(f"internal error: {type(e).__name__}: {e} (set BILAN_DEBUG=1 for the traceback)"),
+             ExitCode.INTERNAL_ERROR)
+
+
+def terminate_as_interrupt(signum, frame) -> None:
+    """SIGTERM (a scheduler stopping the job, `kill`) ends a run as Ctrl-C does: workers stopped,
+    what is written kept, exit 130."""
+    raise KeyboardInterrupt
+
+
+def run(args: Optional[list[str]] = None) -> None:
+    """The `bilan` entry point: click's usage errors become one line too, not a box."""
+    signal.signal(signal.SIGTERM, terminate_as_interrupt)
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=args, prog_name="bilan", standalone_mode=False)
+    except typer.TyperException as e:  # click's usage errors, as Typer bundles click
+        ctx = getattr(e, "ctx", None)
+        if type(e).__name__ != "NoArgsIsHelpError":  # that one has printed the help already
+            where = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
+            typer.echo(f"bilan: {one_line(e.format_message())}{where}", err=True)
+        code = e.exit_code
+    except typer.Exit as e:
+        code = e.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("bilan: interrupted", err=True)
+        code = ExitCode.INTERRUPTED
+    sys.exit(int(code or 0))
 
 
 def version_callback(value: bool) -> None:
@@ -70,9 +97,13 @@ def main(
     pass
 
 
+QUIET = typer.Option(False, "-q", "--quiet", help="Only errors on stderr: no progress, no warnings.")
+VERBOSE = typer.Option(False, "-v", "--verbose", help="A line per step on stderr, even when it is not a terminal.")
+
+
 @app.command()
 def extract(
-    input: Path = typer.Argument(..., help="PDF, image (PNG/JPEG/TIFF), HTML page or text dump."),
+    input: str = typer.Argument(..., help="PDF, image (PNG/JPEG/TIFF), HTML page or text dump; - for standard input."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the JSON here (atomically); stdout if absent."),
     ocr: OcrMode = typer.Option(OcrMode.auto, "--ocr", help="auto: OCR image-only and untrustworthy pages; always; never."),
     lang: str = typer.Option("fra+eng", "--lang", help="Tesseract languages."),
@@ -80,6 +111,10 @@ def extract(
     password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1, help="OCR processes (one single-threaded Tesseract each)."),
     no_repair: bool = typer.Option(False, "--no-repair", help="Keep OCR'd and text-dump pages exactly as read (no OCR-damage repair)."),
+    max_pages: int = typer.Option(DEFAULT_MAX_PAGES, "--max-pages", min=1, help="Refuse files with more pages than this."),
+    max_output_mb: int = typer.Option(DEFAULT_MAX_OUTPUT_MB, "--max-output-mb", min=1, help="Refuse to write a JSON larger than this."),
+    quiet: bool = QUIET,
+    verbose: bool = VERBOSE,
 ) -> None:
     """Read one document and write it as JSON (schemas/json/document.schema.json)."""
 
@@ -88,29 +123,97 @@ def extract(
 
         from extractors.atomic import write_text_atomic
         from extractors.errors import BadOption
-        from extractors.pipeline import file_to_document
-        from extractors.options import IngestOptions
+        from extractors.options import IngestOptions, check_output_size
+        from extractors.progress import on_pages
 
         try:
             options = IngestOptions(ocr=ocr.value, lang=lang, pages=pages, password=password, workers=workers,
-                                    repair=not no_repair)
+                                    repair=not no_repair, max_pages=max_pages, max_output_mb=max_output_mb)
         except ValidationError as e:
             raise BadOption(input, e.errors()[0]["msg"]) from e
-        document = file_to_document(input, options)
+        with PageProgress(live=not quiet and sys.stderr.isatty(), lines=verbose and not quiet) as progress:
+            with on_pages(progress.update):
+                document = extract_input(input, options)
         text = document.model_dump_json(indent=1) + "\n"
+        check_output_size(input, text, options)
         if output is None:
             sys.stdout.write(text)
         else:
             write_text_atomic(output, text)
         for error in document.errors:
+            if quiet and error.level == "warning":
+                continue
             where = f" page {error.page}" if error.page else ""
-            typer.echo(f"bilan: {input}:{where} {error.level} at {error.stage}: {error.message}", err=True)
+            typer.echo(f"bilan: {input}:{where} {error.level} at {error.stage}: {one_line(error.message)}", err=True)
         if document.status == "partial":
-            raise typer.Exit(EXIT_PARTIAL)
+            raise typer.Exit(ExitCode.PARTIAL)
         if document.status == "failed":
-            raise typer.Exit(EXIT_FAILED)
+            raise typer.Exit(ExitCode.FAILED)
 
     run_guarded(body)
+
+
+def extract_input(input: str, options):
+    """`bilan extract`'s input: a path, or `-` for the bytes of standard input (kept in a private
+    temporary file while they are read; the Document names its source `-`)."""
+    from extractors.pipeline import file_to_document
+
+    if input != "-":
+        return file_to_document(Path(input), options)
+    import tempfile
+
+    from extractors.batch.pages import document_text
+    from schemas import Document
+
+    with tempfile.TemporaryDirectory(prefix="bilan-stdin-") as folder:
+        path = Path(folder) / "stdin"
+        with path.open("wb") as handle:
+            while chunk := sys.stdin.buffer.read(1 << 20):
+                handle.write(chunk)
+        document = file_to_document(path, options)
+        return Document.model_validate_json(document_text(document, "-"))
+
+
+class PageProgress:
+    """Pages read so far by `bilan extract`: a bar on a terminal, lines with -v, else nothing."""
+
+    def __init__(self, live: bool, lines: bool) -> None:
+        self.live, self.lines = live and not lines, lines
+        self.progress = None
+        self.task = None
+        self.started = 0.0
+
+    def __enter__(self):
+        import time
+
+        self.started = time.perf_counter()
+        if self.live:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(TextColumn("pages"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                     transient=True, console=_stderr_console())
+            self.progress.__enter__()
+            self.task = self.progress.add_task("extract", total=None)
+        return self
+
+    def __exit__(self, *exc):
+        if self.progress is not None:
+            self.progress.__exit__(*exc)
+
+    def update(self, done: int, total: Optional[int]) -> None:
+        import time
+
+        if self.progress is not None:
+            self.progress.update(self.task, completed=done, total=total)
+        elif self.lines and done:
+            of = f"/{total}" if total else ""
+            typer.echo(f"bilan: page {done}{of} read ({time.perf_counter() - self.started:.1f} s)", err=True)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 @app.command()
@@ -179,6 +282,7 @@ def export(
 class Executor(str, Enum):
     local = "local"
     dask = "dask"
+    inline = "inline"
 
 
 @app.command()
@@ -189,16 +293,23 @@ def batch(
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run (documents already done are reused)."),
     ocr: OcrMode = typer.Option(OcrMode.auto, "--ocr", help="auto: OCR image-only and untrustworthy pages; always; never."),
     lang: str = typer.Option("fra+eng", "--lang", help="Tesseract languages."),
-    executor: Executor = typer.Option(Executor.local, "--executor", help="local process pool, or a Dask cluster."),
+    executor: Executor = typer.Option(Executor.local, "--executor", help="local worker processes, a Dask cluster, or inline (this process, one document after the other: for debugging)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786."),
     abort_on_error: bool = typer.Option(False, "--abort-on-error", help="Stop at the first failed document."),
     no_repair: bool = typer.Option(False, "--no-repair", help="No OCR-damage repair."),
     exclude: list[str] = typer.Option([], "--exclude", help="Glob of paths to leave out, relative to the folder (repeatable), e.g. 'drafts/*'."),
+    timeout_per_doc: float = typer.Option(DEFAULT_TIMEOUT_PER_DOC, "--timeout-per-doc", min=1,
+                                          help="Seconds one document (or one OCR'd page of a long scan) may take before it is stopped and failed."),
+    max_pages: int = typer.Option(DEFAULT_MAX_PAGES, "--max-pages", min=1, help="Fail files with more pages than this."),
+    max_output_mb: int = typer.Option(DEFAULT_MAX_OUTPUT_MB, "--max-output-mb", min=1, help="Fail documents whose JSON would be larger than this."),
     export: Optional[str] = typer.Option(None, "--export", help="Also write these formats beside each JSON: pdf,alto,hocr,md,txt,csv (see `bilan export`)."),
+    quiet: bool = QUIET,
+    verbose: bool = VERBOSE,
 ) -> None:
     """Extract every document of a folder, resumably, into per-document JSON and a DuckDB/Parquet dataset.
 
-    Exit code 0 when every document succeeded or was skipped, 10 when some are partial, 12 when some failed.
+    Exit code 0 when every document succeeded or was skipped, 10 when some are partial, 12 when some failed,
+    9 when an output could not be written, 130 when interrupted (continue with --resume).
     """
 
     def body():
@@ -211,37 +322,40 @@ def batch(
         from extractors.export.dispatch import parse_formats
 
         formats = parse_formats(export) if export else []
-        options = IngestOptions(ocr=ocr.value, lang=lang, repair=not no_repair)
-        if (out / "documents").exists() and not resume:
+        options = IngestOptions(ocr=ocr.value, lang=lang, repair=not no_repair, max_pages=max_pages,
+                                max_output_mb=max_output_mb)
+        if (out / "documents").exists() and not resume and not quiet:
             typer.echo(f"bilan: {out} holds an earlier run; unchanged documents are reused (pass --resume to say so)", err=True)
-        progress = BatchProgress()
+        progress = BatchProgress(quiet=quiet, verbose=verbose)
         with progress:
             summary = run_batch(input_dir, out, options, workers=workers, executor=executor.value, scheduler=scheduler,
                                 abort_on_error=abort_on_error, exclude=exclude, on_progress=progress.update,
-                                on_start=progress.start, export=formats)
+                                on_start=progress.start, timeout_per_doc=timeout_per_doc, export=formats)
         typer.echo(summary.line())
-        if summary.ignored:
-            suffixes = sorted({Path(p).suffix for p in summary.ignored})
+        if summary.ignored and not quiet:
+            suffixes = sorted({Path(p).suffix or "(none)" for p in summary.ignored})
             typer.echo(f"  ignored {len(summary.ignored)} files that are not publications ({', '.join(suffixes)})")
         for outcome in summary.outcomes:
             if outcome.status == "failed":
-                typer.echo(f"  failed: {outcome.doc_id}: {outcome.reason}")
+                typer.echo(f"  failed: {outcome.doc_id}: {one_line(outcome.reason)}")
         for problem in summary.export_failures:
-            typer.echo(f"  export failed: {problem}")
+            typer.echo(f"  export failed: {one_line(problem)}")
         typer.echo(f"dataset: {out / 'bilan.duckdb'} (query it with: bilan query {out} \"SELECT ...\")")
         if summary.count("failed"):
-            raise typer.Exit(EXIT_FAILED)
+            raise typer.Exit(ExitCode.FAILED)
         if summary.count("partial"):
-            raise typer.Exit(EXIT_PARTIAL)
+            raise typer.Exit(ExitCode.PARTIAL)
 
-    run_guarded(body)
+    run_guarded(body, interrupted="interrupted; the documents done are kept: run the same command with --resume to continue")
 
 
 class BatchProgress:
-    """A live bar (documents, pages, pages/s, time left) on a terminal; plain lines otherwise."""
+    """A live bar (documents, pages, pages/s, time left) on a terminal; plain lines otherwise
+    (or with -v); nothing with -q."""
 
-    def __init__(self) -> None:
-        self.live = sys.stderr.isatty()
+    def __init__(self, quiet: bool = False, verbose: bool = False) -> None:
+        self.quiet = quiet
+        self.live = sys.stderr.isatty() and not quiet and not verbose
         self.pages = 0
         self.pages_worked = 0
         self.started = 0.0
@@ -256,7 +370,7 @@ class BatchProgress:
 
             self.progress = Progress(TextColumn("documents"), BarColumn(), MofNCompleteColumn(),
                                      TextColumn("{task.fields[pages]} pages, {task.fields[rate]:.1f} pages/s"),
-                                     TimeRemainingColumn(), transient=True)
+                                     TimeRemainingColumn(), transient=True, console=_stderr_console())
             self.progress.__enter__()
             self.task = self.progress.add_task("batch", total=None, pages=0, rate=0.0)
         return self
@@ -266,6 +380,8 @@ class BatchProgress:
             self.progress.__exit__(*exc)
 
     def start(self, total: int, cached: int) -> None:
+        if self.quiet:
+            return
         if self.progress is not None:
             self.progress.update(self.task, total=total)
         else:
@@ -278,6 +394,8 @@ class BatchProgress:
         if not outcome.cached:  # the rate is of work done now, not of documents found done
             self.pages_worked += outcome.pages - outcome.reused_pages
         rate = self.pages_worked / max(time.perf_counter() - self.started, 1e-9)
+        if self.quiet:
+            return
         if self.progress is not None:
             self.progress.update(self.task, completed=done, pages=self.pages, rate=rate)
         else:
@@ -291,10 +409,10 @@ class BatchProgress:
 @app.command()
 def query(
     out: Path = typer.Argument(..., help="Output folder of `bilan batch`."),
-    sql: str = typer.Argument(..., help='SQL on the tables documents, pages, measures, indicators, actions, repairs, errors.'),
+    sql: str = typer.Argument(..., help='SQL on the tables documents, pages, page_texts, measures, indicators, actions, progress_parts, recommendations, announcements, announcement_counts, stat_tables, stat_rows, repairs, errors, runs.'),
     as_csv: bool = typer.Option(False, "--csv", help="CSV instead of a table."),
 ) -> None:
-    """Run SQL on the DuckDB dataset of a batch."""
+    """Run SQL on the DuckDB dataset of a batch (read-only; no other file, network or extension)."""
 
     def body():
         import csv
@@ -316,9 +434,6 @@ def query(
         Console().print(table)
 
     run_guarded(body)
-
-
-EXIT_BELOW_THRESHOLD = 14
 
 
 @app.command()
@@ -359,7 +474,7 @@ def validate(
         typer.echo(f"{output}: field F1 {total.f1:.3f} (P {total.precision:.3f}, R {total.recall:.3f}) against {golden}: {verdict}",
                    err=as_json)
         if total.f1 < min_f1:
-            raise typer.Exit(EXIT_BELOW_THRESHOLD)
+            raise typer.Exit(ExitCode.BELOW_THRESHOLD)
 
     run_guarded(body)
 
@@ -423,7 +538,7 @@ def schema(
         if check:
             stale = [n for n, t in render_schemas().items() if not (directory / n).exists() or (directory / n).read_text(encoding="utf-8") != t]
             if stale:
-                fail(f"stale JSON Schemas in {directory}: {', '.join(stale)} (run `bilan schema`)", 1)
+                fail(f"stale JSON Schemas in {directory}: {', '.join(stale)} (run `bilan schema`)", ExitCode.INTERNAL_ERROR)
             typer.echo(f"JSON Schemas in {directory} are up to date")
             return
         for path in write_schemas(directory):
@@ -433,4 +548,4 @@ def schema(
 
 
 if __name__ == "__main__":
-    app()
+    run()

@@ -6,11 +6,21 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from extractors.errors import BadOption
+from extractors.errors import BadOption, InputTooLarge
 
 # Pillow's own decompression-bomb limit is ~179 Mpx; an A0 page at 300 dpi is ~140 Mpx, which no
 # report needs. 100 Mpx keeps one rendered page under ~300 MB of RGB.
 DEFAULT_MAX_PIXELS = 100_000_000
+# The longest government report we know is a few thousand pages; a file claiming a million pages
+# is broken or hostile, and reading it would write a page error (or a page) per claimed page.
+DEFAULT_MAX_PAGES = 10_000
+# A document's JSON above this is refused rather than written (disk, and every reader of the
+# dataset): ~25 KB a dense page, so 10,000 such pages fit.
+DEFAULT_MAX_OUTPUT_MB = 1_000
+# `bilan batch`: one document's extraction (or one OCR'd page of a split scan) that runs longer is
+# stopped and that document failed. A 400-page born-digital report reads in well under a minute,
+# an OCR'd page in seconds: ten minutes only stops what is stuck.
+DEFAULT_TIMEOUT_PER_DOC = 600.0
 
 
 class IngestOptions(BaseModel):
@@ -23,6 +33,8 @@ class IngestOptions(BaseModel):
     dpi: int = Field(default=300, ge=72, le=600)
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     max_pixels: int = DEFAULT_MAX_PIXELS
+    max_pages: int = Field(default=DEFAULT_MAX_PAGES, ge=1, description="refuse files with more pages than this")
+    max_output_mb: int = Field(default=DEFAULT_MAX_OUTPUT_MB, ge=1, description="refuse to write a document JSON larger than this")
     repair: bool = Field(default=True, description="repair OCR damage on OCR'd, text-dump and untrustworthy pages")
     records: bool = Field(default=True, description="extract measures and other records from the pages")
     ocr_alternatives: bool = Field(default=False, description=(
@@ -35,6 +47,20 @@ class IngestOptions(BaseModel):
         if not all(p.isascii() and p.replace("_", "").isalnum() for p in parts):
             raise ValueError(f"not a Tesseract language list: {value!r}")
         return value
+
+
+def check_page_count(path, page_count: int, options: IngestOptions) -> None:
+    """Refuse a file with more pages than `options.max_pages`, before reading any."""
+    if page_count > options.max_pages:
+        raise InputTooLarge(path, f"{page_count} pages, above the limit of {options.max_pages} (--max-pages)")
+
+
+def check_output_size(path, text: str, options: IngestOptions) -> None:
+    """Refuse a document JSON larger than `options.max_output_mb`."""
+    size = len(text.encode("utf-8")) if len(text) * 4 > options.max_output_mb * 1_000_000 else len(text)
+    if size > options.max_output_mb * 1_000_000:
+        raise InputTooLarge(path, f"its JSON would be {size / 1e6:.0f} MB, above the limit of "
+                                  f"{options.max_output_mb} MB (--max-output-mb)")
 
 
 def parse_pages(spec: Optional[str], page_count: int) -> list[int]:

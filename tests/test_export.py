@@ -26,7 +26,7 @@ from extractors.export.layout import page_layout
 from extractors.export.tables import document_tables_of, table_csv
 from extractors.export.text import document_text
 from schemas import Document
-from tests.conftest import CORPUS, REAL_PDFS, run_bilan, shared_file
+from tests.conftest import CORPUS, data_file, run_bilan
 
 pytest.importorskip("ocrmypdf", reason="the searchable PDF needs OCRmyPDF (pip install 'bilan[pdf]')")
 
@@ -195,8 +195,8 @@ def test_legacy_ocr_pdf_loses_its_old_layer_and_passes_pdfa(tmp_path):
 
 
 @pytest.mark.ocr
-def test_real_scan_from_shared(tmp_path):
-    source = shared_file(REAL_PDFS / "francais.pdf")
+def test_real_scan(tmp_path):
+    source = data_file("francais.pdf")  # OCRmyPDF's test page (tests/data/README.md)
     document = extracted(source)
     json_path = save(document, tmp_path)
     for fmt in ("pdf", "alto"):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
@@ -23,17 +22,7 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed"),
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-REAL_PDFS = SHARED / "datasets" / "real-pdfs"
-CORPUS = ROOT / "corpus"
-
-
-def shared_file(name: str) -> Path:
-    path = REAL_PDFS / name
-    if not path.exists():
-        pytest.skip(f"shared file missing: {path}")
-    return path
+from tests.conftest import CORPUS, committed, data_file
 
 
 def normalised(text: str) -> str:
@@ -54,12 +43,8 @@ def render(path: Path, index: int, dpi: int = 300) -> Image.Image:
 
 
 def document_page() -> tuple[Path, int]:
-    """A born-digital French page to print and OCR: first page of text of a corpus report, else
-    a real municipal by-law."""
-    report = CORPUS / "001_plan.pdf"
-    if report.exists():
-        return report, 0
-    return shared_file("RGL-1310-Identification-Maple-Leaf-adoption.pdf"), 0
+    """A born-digital French page to print and OCR: the first page of a corpus plan."""
+    return committed(CORPUS / "001_plan.pdf"), 0
 
 
 def text_layer_of(path: Path, index: int) -> str:
@@ -69,8 +54,8 @@ def text_layer_of(path: Path, index: int) -> str:
 def test_francais_character_error_rate():
     # The ground truth is the pangram wrapped at the image's line breaks; the comparison is on
     # whitespace-normalised text, so line structure does not count, characters do.
-    truth = shared_file("francais.gt.txt").read_text(encoding="utf-8")
-    doc = pdf_to_document(shared_file("francais.pdf"))
+    truth = data_file("francais.gt.txt").read_text(encoding="utf-8")
+    doc = pdf_to_document(data_file("francais.pdf"))
     assert doc.status == "success"
     page = doc.pages[0]
     assert page.origin == "ocr" and page.triage.decision == "ocr"
@@ -84,8 +69,8 @@ def test_francais_character_error_rate():
 
 def test_german_model_output_would_fail_the_same_bar():
     """Sanity check of the measure: the wrong-language reading in the dataset is far above 2%."""
-    truth = shared_file("francais.gt.txt").read_text(encoding="utf-8")
-    wrong = shared_file("francais.ocr-deu.txt").read_text(encoding="utf-8")
+    truth = data_file("francais.gt.txt").read_text(encoding="utf-8")
+    wrong = data_file("francais.ocr-deu.txt").read_text(encoding="utf-8")
     assert cer(wrong, truth) > 0.05
 
 
@@ -145,10 +130,7 @@ def test_png_and_multipage_tiff_inputs(tmp_path):
 
 
 def test_scanned_corpus_page_in_parallel():
-    scans = sorted(CORPUS.glob("*_scan.pdf"))
-    if not scans:
-        pytest.skip("corpus/*_scan.pdf not generated yet")
-    scan = scans[0]
+    scan = committed(CORPUS / "000_report_scan.pdf")
     born_digital = scan.with_name(scan.name.replace("_scan.pdf", ".pdf"))
     doc = pdf_to_document(scan, IngestOptions(pages="1-2", workers=2))
     assert doc.status == "success" and [p.origin for p in doc.pages] == ["ocr", "ocr"]
@@ -159,9 +141,7 @@ def test_scanned_corpus_page_in_parallel():
 
 
 def test_legacy_ocr_layer_is_replaced_by_fresh_ocr():
-    path = CORPUS / "000_legacy_ocr.pdf"
-    if not path.exists():
-        pytest.skip(f"{path} not generated yet")
+    path = committed(CORPUS / "000_legacy_ocr.pdf")
     from extractors.ingest.triage import damaged_share
 
     legacy = pdf_to_document(path, IngestOptions(ocr="never", pages="2"))
@@ -171,10 +151,7 @@ def test_legacy_ocr_layer_is_replaced_by_fresh_ocr():
 
 
 def test_huge_image_is_refused_before_decoding(tmp_path):
-    huge = CORPUS / "bad" / "huge.png"
-    if not huge.exists():
-        huge = tmp_path / "huge.png"
-        huge.write_bytes(declared_png(30000, 30000))
+    huge = committed(CORPUS / "bad" / "huge.png")
     with pytest.raises(InputTooLarge, match="above the limit"):
         file_to_document(huge)
     # Just above our limit but below Pillow's error threshold: our check, with the size.
@@ -185,10 +162,7 @@ def test_huge_image_is_refused_before_decoding(tmp_path):
 
 
 def test_picture_without_text_fails(tmp_path):
-    photo = CORPUS / "bad" / "not_a_document.png"
-    if not photo.exists():
-        photo = tmp_path / "noise.png"
-        Image.fromarray(np.random.default_rng(0).integers(0, 256, (900, 1200), dtype=np.uint8)).save(photo)
+    photo = committed(CORPUS / "bad" / "not_a_document.png")
     doc = file_to_document(photo, IngestOptions(workers=1))
     assert doc.status == "failed"
     assert any("no text" in e.message for e in doc.errors)
@@ -220,20 +194,20 @@ def test_missing_language_data_is_a_typed_error():
     from extractors.errors import OCRUnavailable
 
     with pytest.raises(OCRUnavailable, match="apt-get install tesseract-ocr-tlh") as caught:
-        pdf_to_document(shared_file("francais.pdf"), IngestOptions(lang="fra+tlh"))
+        pdf_to_document(data_file("francais.pdf"), IngestOptions(lang="fra+tlh"))
     assert "francais.pdf" in str(caught.value) and caught.value.exit_code == 11
     # Born-digital pages never need Tesseract, so a missing language does not matter there.
-    doc = pdf_to_document(shared_file("zonage_crlf.pdf"), IngestOptions(lang="tlh"))
+    doc = pdf_to_document(data_file("zonage_crlf.pdf"), IngestOptions(lang="tlh"))
     assert doc.status == "success"
 
 
 def test_pdf_page_displayed_upside_down_is_turned_back(tmp_path):
     """/Rotate 180 on a scan: pdfium renders it upside down, orientation detection turns it back."""
     path = tmp_path / "upside_down.pdf"
-    with pdfium.PdfDocument(str(shared_file("francais.pdf"))) as pdf:
+    with pdfium.PdfDocument(str(data_file("francais.pdf"))) as pdf:
         pdf[0].set_rotation(180)
         pdf.save(str(path))
-    truth = shared_file("francais.gt.txt").read_text(encoding="utf-8")
+    truth = data_file("francais.gt.txt").read_text(encoding="utf-8")
     doc = pdf_to_document(path, IngestOptions(workers=1))
     page = doc.pages[0]
     assert page.origin == "ocr" and page.rotation == 180
@@ -244,8 +218,8 @@ def test_a_failing_page_comes_back_as_an_error_not_an_exception():
     from extractors.ocr import jobs as ocr
 
     jobs = [
-        ocr.OcrJob(kind="pdf", path=str(shared_file("francais.pdf")), index=0, number=1, dpi=150, lang="fra+eng"),
-        ocr.OcrJob(kind="pdf", path=str(shared_file("francais.pdf")), index=5, number=6, dpi=150, lang="fra+eng"),
+        ocr.OcrJob(kind="pdf", path=str(data_file("francais.pdf")), index=0, number=1, dpi=150, lang="fra+eng"),
+        ocr.OcrJob(kind="pdf", path=str(data_file("francais.pdf")), index=5, number=6, dpi=150, lang="fra+eng"),
     ]
     results = ocr.run_ocr_jobs(jobs, workers=2)
     assert [r.number for r in results] == [1, 6]

@@ -11,14 +11,13 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pytest
 
-from conftest import CORPUS, REAL_PDFS, SHARED
+from tests.conftest import CORPUS, DATA, ICDAR_TABLES, committed, data_file, shared_file
 from extractors.ingest.pdf_chars import PageTransform, page_chars, page_rulings
 from extractors.ingest.text_layer import glue_split_words, page_words
 
-ICDAR = SHARED / "datasets" / "icdar2013-tables"
 # Producers: reportlab (corpus), Word (PV), a municipal by-law, a zoning table.
 SAME_WORDS = [CORPUS / f"{name}.pdf" for name in ("000_report", "001_plan", "002_plan", "003_communiques")] + [
-    REAL_PDFS / name for name in ("2023-06-20-PV.pdf", "RGL-1310-Identification-Maple-Leaf-adoption.pdf", "zonage_crlf.pdf")
+    DATA / name for name in ("2023-06-20-PV.pdf", "RGL-1310-Identification-Maple-Leaf-adoption.pdf", "zonage_crlf.pdf")
 ]
 
 
@@ -39,8 +38,7 @@ def pdfium_words(pdf, index: int) -> list[tuple[str, tuple[float, ...]]]:
 
 @pytest.mark.parametrize("path", SAME_WORDS, ids=lambda p: p.name)
 def test_same_words_as_pdfplumber(path):
-    if not path.exists():
-        pytest.skip(f"{path} not present")
+    committed(path)
     with pdfplumber.open(path) as plumber, pdfium.PdfDocument(str(path)) as pdf:
         for index, plumber_page in enumerate(plumber.pages):
             expected = plumber_words(plumber_page)
@@ -65,11 +63,10 @@ def test_drawn_lines_match_pdfplumber_on_the_ruled_annex():
                 assert max(abs(x - y) for x, y in zip(a, b)) < 0.2
 
 
+@pytest.mark.shared
 def test_a_rotated_page_is_read_as_displayed():
     """/Rotate 90 (ICDAR eu-015): coordinates of the page as shown, like pdfplumber's."""
-    path = ICDAR / "competition-dataset-eu" / "eu-015.pdf"
-    if not path.exists():
-        pytest.skip("ICDAR 2013 set not present")
+    path = shared_file(ICDAR_TABLES / "competition-dataset-eu" / "eu-015.pdf")
     with pdfplumber.open(path) as plumber, pdfium.PdfDocument(str(path)) as pdf:
         transform = PageTransform.of(pdf[0])
         assert (transform.width, transform.height) == (plumber.pages[0].width, plumber.pages[0].height)
@@ -83,7 +80,7 @@ def test_a_rotated_page_is_read_as_displayed():
 
 def test_ligatures_are_spelled_out_inside_their_word():
     """pdfium splits the glyph "ﬁ" into letters sharing one origin; the word must stay whole."""
-    with pdfium.PdfDocument(str(REAL_PDFS / "fr_olap.pdf")) as pdf:
+    with pdfium.PdfDocument(str(data_file("fr_olap.pdf"))) as pdf:
         texts = [text for text, _ in pdfium_words(pdf, 0)]
     assert "efficacement" in " ".join(texts) or any(t.startswith("efficac") for t in texts)
     assert not any(t in ("effi", "ﬁ", "ﬃ") for t in texts)
@@ -92,7 +89,7 @@ def test_ligatures_are_spelled_out_inside_their_word():
 def test_turned_text_is_read_along_its_direction():
     """issue-71 page 19 has a table header turned a quarter left; pdfplumber gave one letter per
     word there, pdfium's direction gives the words."""
-    with pdfium.PdfDocument(str(REAL_PDFS / "issue-71-duplicate-chars-2.pdf")) as pdf:
+    with pdfium.PdfDocument(str(data_file("issue-71-duplicate-chars-2.pdf"))) as pdf:
         texts = [text for text, _ in pdfium_words(pdf, 18)]
     assert "Item" in texts and "265" in texts
     single_letters = sum(len(t) == 1 and t.isalpha() for t in texts)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from conftest import CORPUS, REAL_PDFS
+from tests.conftest import CORPUS, DATA, committed, data_file
 from extractors.errors import (
     BilanError,
     CorruptInput,
@@ -31,10 +31,7 @@ BORN_DIGITAL = [
 
 
 def real_pdf(name: str) -> Path:
-    path = REAL_PDFS / name
-    if not path.exists():
-        pytest.skip(f"shared file missing: {path}")
-    return path
+    return data_file(name)
 
 
 def corpus_born_digital() -> list[Path]:
@@ -43,7 +40,7 @@ def corpus_born_digital() -> list[Path]:
 
 
 def born_digital_pdfs() -> list[Path]:
-    real = [REAL_PDFS / n for n in BORN_DIGITAL if (REAL_PDFS / n).exists()]
+    real = [DATA / n for n in BORN_DIGITAL]
     return real + corpus_born_digital()
 
 
@@ -98,8 +95,7 @@ def test_bold_words_of_real_pdfs():
 
 def test_corpus_report_headings_are_bold():
     reports = corpus_born_digital()
-    if not reports:
-        pytest.skip("corpus/*.pdf not generated yet")
+    assert len(reports) == 5, reports  # 000-004, committed
     for path in reports:
         try:
             doc = pdf_to_document(path, IngestOptions(ocr="never", pages="1-3"))
@@ -130,10 +126,7 @@ def test_small_caps_pieces_are_glued_into_one_word():
 
 @pytest.mark.parametrize("path", born_digital_pdfs(), ids=lambda p: p.name)
 def test_boxes_lie_inside_the_page(path):
-    try:
-        doc = pdf_to_document(path, TEXT_ONLY)
-    except EncryptedPDF:
-        pytest.skip("encrypted corpus file")
+    doc = pdf_to_document(committed(path), TEXT_ONLY)
     assert doc.status == "success"
     assert doc.source.kind == "pdf" and doc.source.page_count == len(doc.pages)
     for page in doc.pages:
@@ -270,16 +263,15 @@ def test_bad_corpus_pdfs(path):
 
 
 def test_corpus_encrypted_pdf_opens_with_its_password():
-    path = CORPUS / "bad" / "encrypted.pdf"
-    if not path.exists():
-        pytest.skip(f"{path} not generated yet")
+    path = committed(CORPUS / "bad" / "encrypted.pdf")
     doc = pdf_to_document(path, IngestOptions(password="secret", pages="1"))
     assert doc.status == "success" and doc.pages[0].origin == "text-layer" and doc.pages[0].words
 
 
 def test_bad_corpus_present():
-    if not bad_pdfs():
-        pytest.skip("corpus/bad/*.pdf not generated yet; bad inputs were built in tmp_path instead")
+    """test_bad_corpus_pdfs runs over what is there: every committed bad PDF must be, each with its
+    expected error (or the blank page, which reads)."""
+    assert {p.name for p in bad_pdfs()} == {*BAD_EXPECTATIONS, "empty_page.pdf"}
 
 
 def test_doubled_glyph_check_finds_twins_whatever_lies_between():

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT
 from extractors.pipeline import file_to_document
 from extractors.records.measure_columns import classify
 from extractors.records.measure_fields import (

@@ -10,7 +10,7 @@ import unicodedata
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from conftest import REAL_PDFS, ROOT, SHARED, seed, shared_file
+from tests.conftest import ICDAR_POSTOCR, ROOT, data_file, seed, shared_file
 from extractors.errors import UnsupportedInput
 from extractors.french.lexicon import load_lexicon
 from extractors.repair.stage import repair_text
@@ -21,7 +21,7 @@ from repair_bench import GOLDEN_SEED_LINES, icdar_pair  # noqa: E402
 
 GOLDEN = ROOT / "golden" / "000_first_pages.txt"
 DEVSET = ROOT / "bench" / "devset"
-ICDAR = SHARED / "datasets" / "icdar-postocr-fr"
+ICDAR = ICDAR_POSTOCR
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_clean_seeds_are_not_changed(prefix, lexicon):
 
 
 def test_clean_pangram_with_every_diacritic_is_not_changed(lexicon):
-    text = shared_file(REAL_PDFS / "francais.gt.txt").read_text(encoding="utf-8")
+    text = data_file("francais.gt.txt").read_text(encoding="utf-8")
     assert repair_text(text, lexicon).repairs == []
 
 
@@ -95,10 +95,10 @@ def test_french_model_dev_set_is_not_harmed(lexicon):
             assert score.errors_after <= score.errors_before
 
 
+@pytest.mark.shared
 def test_icdar_cer_never_rises_and_few_tokens_change(lexicon):
-    files = sorted(p for p in ICDAR.rglob("*.txt"))
-    if not files:
-        pytest.skip(f"{ICDAR} not available")
+    files = sorted(p for p in shared_file(ICDAR).rglob("*.txt"))
+    assert files, f"no .txt under {ICDAR}"
     sample = files[::8]  # every 8th document of each collection: ~85 documents, a few seconds
     tokens = changed = 0
     for path in sample:
@@ -239,7 +239,7 @@ def test_binary_input_is_refused(lexicon):
 
 
 def test_other_language_is_left_alone(lexicon):
-    text = (SHARED / "seeds").exists() and "The committee reviewed the annual report and approved the budget for the next fiscal year without any changes to the plan.\n"
+    text = "The committee reviewed the annual report and approved the budget for the next fiscal year without any changes to the plan.\n"
     result = repair_text(text, lexicon)
     assert result.text == text and result.repairs == []
     assert "does not look like French" in result.notes[0]

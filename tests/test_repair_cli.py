@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from conftest import BILAN, ROOT, run_bilan, seed
+from tests.conftest import BILAN, ROOT, run_bilan, seed
 from extractors.pipeline import file_to_document
 from extractors.options import IngestOptions
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHARED, REAL_PDFS, shared_file
+from tests.conftest import ICDAR_TABLES, ROOT, data_file, shared_file
 from extractors.layout import words_to_lines
 from extractors.tables.detect import (
     cell_runs,
@@ -20,7 +20,7 @@ from extractors.tables.detect import (
 from schemas import Page, Word
 from schemas.table import Table
 
-ICDAR = SHARED / "datasets" / "icdar2013-tables"
+ICDAR = ICDAR_TABLES
 
 
 def _bench():
@@ -50,6 +50,7 @@ def _flat(text: str) -> str:
 # --- ICDAR 2013 pages with known structure ----------------------------------------------------
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize(
     "doc, page_no, with_rulings",
     [
@@ -81,6 +82,7 @@ def test_icdar_pages_match_ground_truth(doc, page_no, with_rulings):
         assert f1 >= 0.98, (doc, f1)
 
 
+@pytest.mark.shared
 def test_icdar_cell_texts_and_multiline_header():
     pages, rulings = read_rows(shared_file(ICDAR / "competition-dataset-eu/eu-004.pdf"), [2])
     first = page_to_tables(pages[0], rulings[2])[0]
@@ -109,7 +111,7 @@ def test_scorer_relations():
 
 
 def test_zonage_headers_kept_whole():
-    pages, rulings = read_rows(shared_file(REAL_PDFS / "zonage_crlf.pdf"))
+    pages, rulings = read_rows(data_file("zonage_crlf.pdf"))
     tables = page_to_tables(pages[0], rulings[1])
     assert len(tables) == 1
     table = tables[0]
@@ -255,5 +257,5 @@ def test_suite_marker_joins_pages():
 
 
 def test_no_table_in_running_text():
-    pages, rulings = read_rows(shared_file(REAL_PDFS / "fr_olap.pdf"), [1])
+    pages, rulings = read_rows(data_file("fr_olap.pdf"), [1])
     assert page_to_tables(pages[0], rulings[1]) == []

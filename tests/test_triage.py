@@ -7,7 +7,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from conftest import CORPUS, REAL_PDFS, SEEDS
+from tests.conftest import CORPUS, DATA, REAL_PDFS, committed, seed as seed_path
 from extractors.options import IngestOptions
 from extractors.ingest.triage import (
     DAMAGED_SHARE_THRESHOLD,
@@ -33,8 +33,6 @@ REAL_SCANS = {"francais.pdf", "skew.pdf", "c02-22.pdf"}
 def corpus_variants() -> dict[str, str]:
     """file name -> variant (born-digital, scanned, legacy-ocr, ...) from corpus/manifest.json."""
     manifest = CORPUS / "manifest.json"
-    if not manifest.exists():
-        return {}
     data = json.loads(manifest.read_text(encoding="utf-8"))
     entries = data.get("files", data) if isinstance(data, dict) else data
     variants = {}
@@ -47,7 +45,7 @@ def corpus_variants() -> dict[str, str]:
 def expected_decision(path: Path) -> str | None:
     """What auto triage must decide for every page of this file, from what we know it is."""
     name = path.name
-    if path.parent == REAL_PDFS:
+    if path.parent in (REAL_PDFS, DATA):
         if name in REAL_BORN_DIGITAL:
             return "text-layer"
         if name in REAL_SCANS:
@@ -63,16 +61,18 @@ def expected_decision(path: Path) -> str | None:
     return None
 
 
-def known_pdfs() -> list[Path]:
-    found = sorted(REAL_PDFS.glob("*.pdf")) + sorted(CORPUS.glob("*.pdf"))
-    return [p for p in found if expected_decision(p) is not None]
+def known_pdfs() -> list:
+    """Every PDF of the repository whose decision we know; the real scans found only in the
+    shared datasets (skew.pdf, c02-22.pdf) as `shared` tests."""
+    committed_pdfs = sorted(DATA.glob("*.pdf")) + sorted(CORPUS.glob("*.pdf"))
+    here = {p.name for p in committed_pdfs}
+    shared = [pytest.param(p, marks=pytest.mark.shared, id=p.name)
+              for p in sorted(REAL_PDFS.glob("*.pdf")) if p.name not in here and expected_decision(p) is not None]
+    return [pytest.param(p, id=p.name) for p in committed_pdfs if expected_decision(p) is not None] + shared
 
 
 def seed(prefix: str) -> str:
-    matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    if not matches:
-        pytest.skip(f"seed {prefix} not found in {SEEDS}")
-    return matches[0].read_text(encoding="utf-8")
+    return seed_path(prefix).read_text(encoding="utf-8")
 
 
 def triage_all(path: Path, options: IngestOptions):
@@ -154,7 +154,7 @@ def test_decide_rules():
 # --- every page of every known PDF ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", known_pdfs(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", known_pdfs())
 def test_auto_triage_of_every_page(path):
     expected = expected_decision(path)
     triages = triage_all(path, IngestOptions(ocr="auto"))
@@ -166,7 +166,7 @@ def test_auto_triage_of_every_page(path):
     assert not wrong, wrong
 
 
-@pytest.mark.parametrize("path", known_pdfs(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", known_pdfs())
 def test_never_triage_of_every_page(path):
     triages = triage_all(path, IngestOptions(ocr="never"))
     assert all(t.decision != "ocr" for t in triages)
@@ -175,9 +175,7 @@ def test_never_triage_of_every_page(path):
 
 
 def test_legacy_ocr_layer_is_distrusted_under_auto_and_used_under_never():
-    path = CORPUS / "000_legacy_ocr.pdf"
-    if not path.exists():
-        pytest.skip(f"{path} not generated yet (make corpus)")
+    path = committed(CORPUS / "000_legacy_ocr.pdf")
     auto = triage_all(path, IngestOptions(ocr="auto"))
     never = triage_all(path, IngestOptions(ocr="never"))
     assert all(t.decision == "ocr" for t in auto), [t.reason for t in auto]
@@ -187,6 +185,4 @@ def test_legacy_ocr_layer_is_distrusted_under_auto_and_used_under_never():
 
 
 def test_corpus_is_there():
-    if not list(CORPUS.glob("*.pdf")):
-        pytest.skip("corpus/*.pdf not generated yet: only the real PDFs were triaged")
     assert list(CORPUS.glob("*_scan.pdf")) and (CORPUS / "000_report.pdf").exists()

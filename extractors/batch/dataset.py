@@ -1,87 +1,44 @@
-"""Documents -> a queryable dataset: Parquet files, an embedded DuckDB file and measures.csv.
+"""Documents -> a queryable dataset: an embedded DuckDB file, Parquet files and CSV files.
 
 The dataset is always rebuilt from the per-document JSON files, sorted by document id, so a batch
 that was killed and resumed ends with exactly the bytes of an uninterrupted run: nothing in the
 dataset depends on the order in which documents finished. The files are read one at a time and
 only their rows are kept, so memory grows with rows (one per page, measure, repair...), not with
 the words of every page.
+
+Every table comes from one entry of `TABLES`, a function from one document to its rows (see
+extractors.batch.tables); adding a table is adding an entry there.
+
+Written as one set: the files go to a new folder OUT/.datasets/<n>, are read back and checked
+(every table present in DuckDB, Parquet and CSV, each with the row count the documents gave), and
+only then does OUT/dataset, a symbolic link, point at the new folder (one rename). A full disk, or
+any other write error, leaves the previous dataset in place and raises OutputError. OUT/bilan.duckdb,
+OUT/parquet, OUT/csv and OUT/measures.csv are fixed links into OUT/dataset.
 """
 from __future__ import annotations
 
 import csv
 import io
+import json
 import os
+import shutil
+import uuid
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from extractors.atomic import write_text_atomic
-from extractors.errors import OutputError
+from extractors.batch.tables import TABLES, DocumentRows
+from extractors.errors import InputNotFound, OutputError
 from schemas import Document
 
-# Column types, fixed so that an empty batch still yields tables with the right columns.
-STR, INT, FLT, BOOL = pa.string(), pa.int64(), pa.float64(), pa.bool_()
-LIST_STR = pa.list_(pa.string())
-TABLES: dict[str, dict[str, pa.DataType]] = {
-    "documents": {"doc_id": STR, "path": STR, "sha256": STR, "kind": STR, "page_count": INT, "pages_read": INT,
-                  "status": STR, "n_errors": INT, "n_repairs": INT, "n_measures": INT},
-    "pages": {"doc_id": STR, "page": INT, "origin": STR, "width": FLT, "height": FLT, "rotation": INT,
-              "n_words": INT, "n_lines": INT, "mean_confidence": FLT, "triage_decision": STR, "triage_reason": STR},
-    "measures": {"doc_id": STR, "measure_key": INT, "measure_id": STR, "parent_id": STR, "theme": STR, "group": STR,
-                 "title": STR, "description": STR, "lead": LIST_STR, "collaborators": LIST_STR, "deadline": STR,
-                 "resources": STR, "progress_percent": FLT, "status_text": STR, "confidence": FLT, "flagged": BOOL,
-                 "page": INT, "x0": FLT, "top": FLT, "x1": FLT, "bottom": FLT},
-    "indicators": {"doc_id": STR, "measure_key": INT, "measure_id": STR, "position": INT, "text": STR,
-                   "target": STR, "deadline": STR},
-    "actions": {"doc_id": STR, "measure_key": INT, "measure_id": STR, "position": INT, "action_id": STR,
-                "text": STR, "lead": LIST_STR},
-    "repairs": {"doc_id": STR, "page": INT, "line": INT, "column": INT, "before": STR, "after": STR,
-                "rule": STR, "score": FLT},
-    "errors": {"doc_id": STR, "stage": STR, "page": INT, "level": STR, "message": STR},
-}
-
-
-def document_rows(doc_id: str, document: Document) -> dict[str, list[dict]]:
-    """One document's rows for every table."""
-    rows: dict[str, list[dict]] = {name: [] for name in TABLES}
-    measures = document.records.measures
-    rows["documents"].append({
-        "doc_id": doc_id, "path": document.source.path, "sha256": document.source.sha256, "kind": document.source.kind,
-        "page_count": document.source.page_count, "pages_read": len(document.pages), "status": document.status,
-        "n_errors": sum(e.level == "error" for e in document.errors), "n_repairs": len(document.repairs),
-        "n_measures": len(measures),
-    })
-    for page in document.pages:
-        confidences = [w.confidence for w in page.words if w.confidence is not None]
-        rows["pages"].append({
-            "doc_id": doc_id, "page": page.number, "origin": page.origin, "width": page.width, "height": page.height,
-            "rotation": page.rotation, "n_words": len(page.words), "n_lines": len(page.lines),
-            "mean_confidence": sum(confidences) / len(confidences) if confidences else None,
-            "triage_decision": page.triage.decision if page.triage else None,
-            "triage_reason": page.triage.reason if page.triage else None,
-        })
-    for key, m in enumerate(measures):
-        box = m.provenance.bbox or (None, None, None, None)
-        rows["measures"].append({
-            "doc_id": doc_id, "measure_key": key, "measure_id": m.measure_id, "parent_id": m.parent_id,
-            "theme": m.theme, "group": m.group, "title": m.title, "description": m.description, "lead": m.lead,
-            "collaborators": m.collaborators, "deadline": m.deadline, "resources": m.resources,
-            "progress_percent": m.progress_percent, "status_text": m.status_text, "confidence": m.confidence,
-            "flagged": m.flagged, "page": m.provenance.page, "x0": box[0], "top": box[1], "x1": box[2], "bottom": box[3],
-        })
-        for position, indicator in enumerate(m.indicators):
-            rows["indicators"].append({"doc_id": doc_id, "measure_key": key, "measure_id": m.measure_id,
-                                       "position": position, **indicator.model_dump()})
-        for position, action in enumerate(m.actions):
-            rows["actions"].append({"doc_id": doc_id, "measure_key": key, "measure_id": m.measure_id,
-                                    "position": position, **action.model_dump()})
-    for r in document.repairs:
-        rows["repairs"].append({"doc_id": doc_id, **r.model_dump()})
-    for e in document.errors:
-        rows["errors"].append({"doc_id": doc_id, "stage": e.stage, "page": e.page, "level": e.level, "message": e.message})
-    return rows
+DATASET_LINK = "dataset"
+DATASETS_DIR = ".datasets"  # the written sets; OUT/dataset points at the current one
+DUCKDB_FILE = "bilan.duckdb"
+# Fixed links at the top of OUT, for the paths users and scripts know.
+TOP_LINKS = {DUCKDB_FILE: f"{DATASET_LINK}/{DUCKDB_FILE}", "parquet": f"{DATASET_LINK}/parquet",
+             "csv": f"{DATASET_LINK}/csv", "measures.csv": f"{DATASET_LINK}/csv/measures.csv"}
 
 
 def read_documents(files: Iterable[tuple[str, Path]]) -> Iterator[tuple[str, Document]]:
@@ -94,70 +51,169 @@ def read_documents(files: Iterable[tuple[str, Path]]) -> Iterator[tuple[str, Doc
         yield doc_id, Document.model_validate_json(text)
 
 
-def collect(documents: Iterable[tuple[str, Document]]) -> dict[str, pa.Table]:
+def collect(documents: Iterable[tuple[str, Document]], run: dict | None = None) -> dict[str, pa.Table]:
     """Tables of the documents, in the order given (read_documents sorts by doc_id); each Document
-    is dropped once its rows are taken."""
-    columns: dict[str, list[dict]] = {name: [] for name in TABLES}
+    is dropped once its rows are taken. `run`: the one row of the `runs` table."""
+    columns: dict[str, list[dict]] = {table.name: [] for table in TABLES}
     for doc_id, document in documents:
-        for name, rows in document_rows(doc_id, document).items():
-            columns[name].extend(rows)
-    return {name: pa.Table.from_pylist(columns[name], schema=pa.schema(list(TABLES[name].items()))) for name in TABLES}
+        entry = DocumentRows(doc_id, document)
+        for table in TABLES:
+            if table.name != "runs":
+                columns[table.name].extend(table.rows(entry))
+    if run is not None:
+        columns["runs"].append(run)
+    return {table.name: pa.Table.from_pylist(columns[table.name], schema=table.schema) for table in TABLES}
 
 
-def replace_atomically(target: Path, write) -> None:
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(target, f"cannot write: {e.strerror or e}") from e
-
-
-def measures_csv(table: pa.Table) -> str:
-    """Spreadsheet-friendly: lists joined with '; ', UTF-8 with BOM so Excel shows accents."""
+def csv_text(table: pa.Table) -> str:
+    """Spreadsheet-friendly: lists as JSON arrays, UTF-8 with BOM so Excel shows accents."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(table.column_names)
     for row in table.to_pylist():
-        writer.writerow(["; ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in row.values()])
+        writer.writerow([json.dumps(v, ensure_ascii=False) if isinstance(v, list) else ("" if v is None else v)
+                         for v in row.values()])
     return out.getvalue()
 
 
-def write_dataset(files: Iterable[tuple[str, Path]], out_dir: Path) -> dict[str, int]:
-    """From (doc_id, per-document JSON file) pairs, write OUT/parquet/<table>.parquet,
-    OUT/measures.csv and OUT/bilan.duckdb; return row counts."""
+def csv_rows(path: Path) -> int:
+    csv.field_size_limit(2**31 - 1)  # a page's text can be megabytes; the default limit is 128 KB
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
+
+
+def write_files(tables: dict[str, pa.Table], folder: Path) -> None:
+    """Parquet, CSV and DuckDB files of the tables into `folder`, each flushed to disk."""
     import duckdb
 
-    tables = collect(read_documents(files))
-    parquet_dir = out_dir / "parquet"
-    parquet_dir.mkdir(parents=True, exist_ok=True)
+    (folder / "parquet").mkdir(parents=True)
+    (folder / "csv").mkdir()
     for name, table in tables.items():
-        replace_atomically(parquet_dir / f"{name}.parquet", lambda p, t=table: pq.write_table(t, p))
-    write_text_atomic(out_dir / "measures.csv", measures_csv(tables["measures"]))
+        pq.write_table(table, folder / "parquet" / f"{name}.parquet")
+        (folder / "csv" / f"{name}.csv").write_text(csv_text(table), encoding="utf-8")
+    with duckdb.connect(str(folder / DUCKDB_FILE)) as con:
+        for name in tables:
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(folder / "parquet" / f"{name}.parquet")])
+        con.execute("CHECKPOINT")
+    for path in folder.rglob("*"):
+        if path.is_file():
+            fsync(path)
+    for directory in (folder / "parquet", folder / "csv", folder):
+        fsync(directory)
 
-    def build_duckdb(path: Path) -> None:
-        with duckdb.connect(str(path)) as con:
-            for name in TABLES:
-                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(parquet_dir / f"{name}.parquet")])
 
-    replace_atomically(out_dir / "bilan.duckdb", build_duckdb)
-    return {name: table.num_rows for name, table in tables.items()}
+def fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def check_files(folder: Path, expected: dict[str, int]) -> None:
+    """Every table in DuckDB, Parquet and CSV, each with the expected number of rows; else OutputError."""
+    import duckdb
+
+    found: dict[str, dict[str, int]] = {}
+    try:
+        with duckdb.connect(str(folder / DUCKDB_FILE), read_only=True) as con:
+            present = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            found["DuckDB"] = {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in expected if n in present}
+        found["Parquet"] = {n: pq.ParquetFile(folder / "parquet" / f"{n}.parquet").metadata.num_rows for n in expected}
+        found["CSV"] = {n: csv_rows(folder / "csv" / f"{n}.csv") for n in expected}
+    except (OSError, duckdb.Error, pa.ArrowException) as e:
+        raise OutputError(folder, f"the dataset written does not read back: {str(e).splitlines()[0]}") from e
+    for kind, counts in found.items():
+        for name, rows in expected.items():
+            if counts.get(name) != rows:
+                raise OutputError(folder, f"the dataset written does not read back: {kind} table {name} has "
+                                          f"{counts.get(name, 'no')} rows, the documents gave {rows}")
+
+
+def write_dataset(files: Iterable[tuple[str, Path]], out_dir: Path, run: dict | None = None) -> dict[str, int]:
+    """From (doc_id, per-document JSON file) pairs, write the dataset as one set (module docstring);
+    return row counts. Raises OutputError, the previous dataset kept, when it cannot be written."""
+    files = list(files)
+    tables = collect(read_documents(files), run)
+    expected = {name: table.num_rows for name, table in tables.items()}
+    if expected["documents"] != len(files):
+        raise OutputError(out_dir, f"{len(files)} document files gave {expected['documents']} document rows")
+    sets = out_dir / DATASETS_DIR
+    staging = sets / f".new-{uuid.uuid4().hex[:12]}"
+    try:
+        sets.mkdir(parents=True, exist_ok=True)
+        write_files(tables, staging)
+        check_files(staging, expected)
+        final = sets / uuid.uuid4().hex[:12]
+        staging.rename(final)
+        swap_link(out_dir / DATASET_LINK, Path(DATASETS_DIR) / final.name)
+        make_top_links(out_dir)
+    except OSError as e:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(out_dir, f"cannot write the dataset: {e.strerror or e}; the previous one is kept") from e
+    except OutputError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    except Exception as e:  # DuckDB and Arrow raise their own errors for a full disk
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(out_dir, f"cannot write the dataset: {str(e).splitlines()[0]}; the previous one is kept") from e
+    remove_old_sets(sets, keep=final.name)
+    return expected
+
+
+def swap_link(link: Path, target: Path) -> None:
+    """Point `link` at `target` in one rename (readers see the old set or the new one, never none)."""
+    tmp = link.with_name(f".{link.name}.{uuid.uuid4().hex[:8]}.tmp")
+    os.symlink(target, tmp)
+    try:
+        os.replace(tmp, link)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync(link.parent)
+
+
+def make_top_links(out_dir: Path) -> None:
+    """OUT/bilan.duckdb and the others, once; files of an older bilan (no links) are replaced."""
+    for name, target in TOP_LINKS.items():
+        path = out_dir / name
+        if path.is_symlink() and os.readlink(path) == target:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        swap_link(path, Path(target))
+
+
+def remove_old_sets(sets: Path, keep: str) -> None:
+    """Sets no longer pointed at, and half-written ones of a killed run (called under the batch lock)."""
+    for path in sets.iterdir():
+        if path.name != keep:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def query(out_dir: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    """SQL on the dataset, read-only, without access to other files or the network: `COPY ... TO`,
+    `read_csv('/etc/...')`, `ATTACH` and extension downloads are refused."""
     import duckdb
 
-    path = out_dir / "bilan.duckdb"
+    from extractors.errors import BadOption
+
+    if not out_dir.is_dir():
+        raise InputNotFound(out_dir, "no such folder")
+    path = out_dir / DUCKDB_FILE
     if not path.exists():
-        raise OutputError(path, "no dataset here (run `bilan batch` first)")
-    with duckdb.connect(str(path), read_only=True) as con:
+        raise InputNotFound(path, "no dataset here (run `bilan batch` first)")
+    config = {"enable_external_access": False, "autoinstall_known_extensions": False,
+              "autoload_known_extensions": False, "allow_community_extensions": False,
+              "lock_configuration": True}
+    try:
+        con = duckdb.connect(str(path), read_only=True, config=config)
+    except duckdb.Error as e:
+        raise OutputError(path, f"cannot open the dataset: {str(e).splitlines()[0]}") from e
+    with con:
         try:
             cursor = con.execute(sql)
+            return [d[0] for d in cursor.description or []], cursor.fetchall()
         except duckdb.Error as e:
-            from extractors.errors import BadOption
-
             raise BadOption(path, f"SQL error: {str(e).splitlines()[0]}") from e
-        return [d[0] for d in cursor.description or []], cursor.fetchall()

@@ -18,19 +18,19 @@ a long scan is spread over the workers early instead of running alone at the end
 from __future__ import annotations
 
 import heapq
-import multiprocessing
 import os
 import pickle
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Union
 
 from extractors.errors import BilanError, OCRUnavailable, OutputError, UnsupportedInput
-from extractors.ocr.jobs import OcrJob, ocr_job, run_ocr_jobs
+from extractors.ocr.jobs import OcrJob, OcrResult, ocr_job, run_ocr_jobs
 from extractors.options import IngestOptions
 from extractors.batch.page_cache import PageCache
 from extractors.batch.tasks import Task
+from extractors.batch.workers import TaskFault, WorkerPool
 from extractors.pipeline import DocumentPlan, finish_document, plan_document
 from schemas import Document, Source, StageError
 
@@ -238,44 +238,64 @@ class WorkQueue:
         self.planned.pop(index, None)
         return self.tasks[index], result
 
+    def fail(self, step: tuple[int, int, int], reason: str) -> Optional[tuple[Task, Done]]:
+        """A task that ended without a result (its worker died, or it ran out of time): a page of a
+        split scan becomes that page's error, anything else fails the document."""
+        kind, index, page = step
+        task = self.tasks[index]
+        if kind == PAGE:
+            number = self.planned[index].plan.jobs[page].number
+            return self.settle(step, pickle.dumps((-1, OcrResult(number=number, error=reason))))
+        self.planned.pop(index, None)
+        return task, as_done(task, failed_document(task, "failed", "batch", reason), False)
 
-def run_local(todo: list[Task], options_json: str, workers: int,
-              cache: Optional[PageCache] = None) -> Iterator[tuple[Task, Done]]:
-    if workers == 1:  # nothing to spread pages over: one task per document, in this process
-        for task in todo:
-            yield task, extract_one(task, options_json)
+
+def prepare_worker(options_json: str) -> None:
+    """What every document needs, loaded when a worker starts, so that the time limit of a task
+    counts its own work: the pipeline's modules and, when repair is on, the French lexicon."""
+    import importlib
+
+    for module in ("extractors.pipeline", "extractors.ingest.pdf", "extractors.ingest.image", "extractors.ingest.html",
+                   "extractors.ingest.text", "extractors.repair.stage", "extractors.records.stage"):
+        importlib.import_module(module)
+    if IngestOptions.model_validate_json(options_json).repair:
+        from extractors.errors import LexiconUnavailable
+        from extractors.french.lexicon import load_lexicon
+
+        try:
+            load_lexicon()
+        except LexiconUnavailable:
+            pass  # each document says so itself
+
+
+def run_inline(todo: list[Task], options_json: str) -> Iterator[tuple[Task, Done]]:
+    """Every document in this process, one after the other (`--executor inline`): for debugging and
+    for tests that patch the extraction; no time limit and no fault isolation."""
+    for task in todo:
+        yield task, extract_one(task, options_json)
+
+
+def run_local(todo: list[Task], options_json: str, workers: int, cache: Optional[PageCache] = None,
+              timeout: Optional[float] = None) -> Iterator[tuple[Task, Done]]:
+    """The tasks of `todo` on `workers` worker processes (extractors.batch.workers): a worker that
+    dies or a task past `timeout` seconds fails that document (or that page of a split scan), and
+    the batch goes on with a new worker."""
+    if not todo:  # everything came from the cache: no worker to start
         return
     queue = WorkQueue(todo, options_json, cache)
-    if len(todo) == 1:  # a lone document needs no pool unless it has pages to spread
-        queue.heap.clear()
-        first = plan_one(todo[0], options_json)
-        if isinstance(first, Done):
-            yield todo[0], first
-            return
-        queue.add_pages(0, first)
-    # spawn: workers do not inherit the parent's open PDFs or thread state. No max_tasks_per_child:
-    # on Python 3.11 a pool whose workers retire is not refilled and the batch hangs after
-    # workers x N documents (CPython gh-115634; bench/batch_bench.py memory reproduced it).
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        running = {}
-        try:
-            while True:
-                # One task beyond the workers, so a worker never waits for the next one, and the
-                # queue's order still decides (a pool takes what it is given first to last).
-                while queue and len(running) <= workers:
-                    (function, *args), step = queue.pop()
-                    running[pool.submit(function, *args)] = step
-                if not running:
-                    return
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    document = queue.settle(running.pop(future), future.result())
-                    if document is not None:
-                        yield document
-        finally:
-            for future in running:
-                future.cancel()
+    warm_up = partial(prepare_worker, options_json)
+    with WorkerPool(workers, timeout, warm_up) as pool:
+        while queue or pool.busy:
+            while queue and pool.idle:
+                (function, *args), step = queue.pop()
+                pool.submit(step, function, tuple(args))
+            for step, result in pool.wait():
+                if isinstance(result, TaskFault):
+                    document = queue.fail(step, result.reason)
+                else:
+                    document = queue.settle(step, result)
+                if document is not None:
+                    yield document
 
 
 # --- Scheduling on Dask ----------------------------------------------------------------------------

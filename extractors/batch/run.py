@@ -17,22 +17,24 @@ Why it is shaped this way:
 """
 from __future__ import annotations
 
+import errno
 import fnmatch
 import hashlib
 import json
 import os
+import stat
 import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from extractors.version import __version__
 from extractors.atomic import write_text_atomic
-from extractors.batch.pages import Done, document_text, run_dask, run_local
+from extractors.batch.pages import Done, as_done, document_text, failed_document, run_dask, run_inline, run_local
+from extractors.batch.provenance import environment, settings_digest
 from extractors.batch.tasks import Task
-from extractors.errors import OutputError, UnsupportedInput
-from extractors.options import IngestOptions
+from extractors.errors import InputNotFound, OutputError, UnsupportedInput
+from extractors.options import DEFAULT_TIMEOUT_PER_DOC, IngestOptions
 from extractors.batch.page_cache import PageCache
 from schemas import Document
 
@@ -75,14 +77,10 @@ class Summary:
 
 
 def settings_key(options: IngestOptions) -> str:
-    """What, besides the file's bytes, decides the output: a change re-extracts every document."""
-    from extractors.ocr.engine import engine_identity
-
-    relevant = {"version": __version__, "ocr": options.ocr, "lang": options.lang, "dpi": options.dpi,
-                "repair": options.repair, "records": options.records, "max_pixels": options.max_pixels,
-                "ocr_alternatives": options.ocr_alternatives,
-                "ocr_engine": engine_identity()}  # another Tesseract may read other words
-    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
+    """What, besides the file's bytes, decides the output: bilan's version, Tesseract and its language
+    data, the dictionary, the libraries that read files, the options (extractors.batch.provenance).
+    A change re-extracts every document."""
+    return settings_digest(environment(options))
 
 
 # What a publications folder holds; other files (scripts, spreadsheets of notes, manifests) are
@@ -94,6 +92,15 @@ PUBLICATION_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".html
 class Discovery:
     files: list[Path]
     ignored: list[Path]
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A folder entry that cannot be read as a file: its own status, never the run's."""
+
+    task: Task
+    status: str  # failed, or skipped for special files (FIFO, socket, device)
+    reason: str
 
 
 def discover(input_dir: Path, out_dir: Path, exclude: Sequence[str] = ()) -> Discovery:
@@ -114,13 +121,68 @@ def discover(input_dir: Path, out_dir: Path, exclude: Sequence[str] = ()) -> Dis
 
 
 def make_tasks(files: list[Path], input_dir: Path) -> list[Task]:
-    from extractors.ingest.source import sha256_of
-
-    tasks = []
-    for path in files:
-        tasks.append(Task(doc_id=path.relative_to(input_dir).as_posix(), path=str(path),
-                          sha256=sha256_of(path), size=path.stat().st_size))
+    """Tasks of readable files; raises on the first entry that cannot be read (see inspect_files)."""
+    tasks, unreadable = inspect_files(files, input_dir)
+    if unreadable:
+        raise UnsupportedInput(unreadable[0].task.path, unreadable[0].reason)
     return tasks
+
+
+def inspect_files(files: list[Path], input_dir: Path) -> tuple[list[Task], list[Unreadable]]:
+    """A task for each regular file, hashed here; an Unreadable for each entry that is not one or
+    cannot be read (dangling symlink, symlink loop, no permission, FIFO, socket, device)."""
+    tasks, unreadable = [], []
+    for path in files:
+        doc_id = path.relative_to(input_dir).as_posix()
+        try:
+            sha256, size = hash_regular_file(path)
+        except EntryProblem as e:
+            unreadable.append(Unreadable(Task(doc_id, str(path), "", 0), e.status, e.reason))
+            continue
+        tasks.append(Task(doc_id=doc_id, path=str(path), sha256=sha256, size=size))
+    return tasks, unreadable
+
+
+class EntryProblem(Exception):
+    def __init__(self, status: str, reason: str):
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+SPECIAL_FILES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                 (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"))
+
+
+def hash_regular_file(path: Path) -> tuple[str, int]:
+    """(sha256, size) of a regular file. Opened without blocking, and checked again once open, so a
+    FIFO (whose open or read would wait for a writer forever) is never read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as e:
+        raise entry_problem(path, e) from e
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        for test, kind in SPECIAL_FILES:
+            if test(info.st_mode):
+                raise EntryProblem("skipped", f"not a regular file ({kind})")
+        os.set_blocking(fd, True)
+        digest = hashlib.sha256()
+        try:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        except OSError as e:
+            raise EntryProblem("failed", f"cannot read: {e.strerror or e}") from e
+    return digest.hexdigest(), info.st_size
+
+
+def entry_problem(path: Path, error: OSError) -> EntryProblem:
+    if error.errno == errno.ELOOP:
+        return EntryProblem("failed", "symbolic link loop")
+    if error.errno == errno.ENOENT and path.is_symlink():
+        return EntryProblem("failed", f"broken symbolic link (to {os.readlink(path)})")
+    if error.errno == errno.ENOENT:
+        return EntryProblem("failed", "vanished while the batch ran")
+    return EntryProblem("failed", f"cannot read: {error.strerror or error}")
 
 
 def document_json_path(out_dir: Path, doc_id: str) -> Path:
@@ -131,12 +193,26 @@ def cache_path(out_dir: Path, task: Task, key: str) -> Path:
     return out_dir / CACHE_DIR / f"{task.sha256}-{key}.json"
 
 
-def store(out_dir: Path, task: Task, key: str, result: Done) -> Outcome:
+def store(out_dir: Path, task: Task, key: str, result: Done, options: Optional[IngestOptions] = None) -> Outcome:
+    if options is not None:
+        result = within_output_limit(task, result, options)
     write_text_atomic(document_json_path(out_dir, task.doc_id), result.text)
     if result.cacheable:
         write_text_atomic(cache_path(out_dir, task, key), result.text)
     return Outcome(task.doc_id, result.status, result.pages, result.reason, cached=False,
                    reused_pages=result.page_pids.count(0))
+
+
+def within_output_limit(task: Task, result: Done, options: IngestOptions) -> Done:
+    """A document whose JSON is above --max-output-mb is written as failed, with the reason."""
+    from extractors.errors import InputTooLarge
+    from extractors.options import check_output_size
+
+    try:
+        check_output_size(task.path, result.text, options)
+    except InputTooLarge as e:
+        return as_done(task, failed_document(task, "failed", "batch", e.problem), True)
+    return result
 
 
 def split_copies(todo: list[Task]) -> tuple[list[Task], dict[str, list[Task]]]:
@@ -200,7 +276,7 @@ def exclusive(out_dir: Path):
 
 def remove_stale_temporaries(out_dir: Path) -> int:
     """Half-written files of a killed run (atomic writes go through '.NAME.*.tmp'); safe under the lock."""
-    stale = [p for p in out_dir.rglob(".*.tmp") if p.is_file()]
+    stale = [p for p in out_dir.rglob(".*.tmp") if p.is_file() or p.is_symlink()]
     for path in stale:
         path.unlink(missing_ok=True)
     return len(stale)
@@ -217,17 +293,26 @@ def run_batch(
     exclude: Sequence[str] = (),
     on_progress: Callable[[Outcome, int, int], None] = lambda outcome, done, total: None,
     on_start: Callable[[int, int], None] = lambda total, cached: None,
+    timeout_per_doc: Optional[float] = DEFAULT_TIMEOUT_PER_DOC,
     export: Sequence[str] = (),
 ) -> Summary:
     """Extract every document below input_dir into out_dir; return the per-document outcomes.
-    `export`: archival formats written beside each document's JSON (extractors.export)."""
+
+    `executor`: "local" (worker processes; a document that kills its worker or runs past
+    `timeout_per_doc` seconds fails alone), "dask" (a cluster at `scheduler`), or "inline" (this
+    process, one document after the other: for debugging; no time limit, no fault isolation).
+    `export`: archival formats written beside each document's JSON (extractors.export).
+    Raises OutputError when an output cannot be written (the previous dataset is kept).
+    """
     started = time.perf_counter()
+    if not input_dir.exists():
+        raise InputNotFound(input_dir, "no such folder")
     if not input_dir.is_dir():
         raise UnsupportedInput(input_dir, "not a folder")
     with exclusive(out_dir):
         remove_stale_temporaries(out_dir)
-        summary = extract_all(input_dir, out_dir, options, workers, executor, scheduler, abort_on_error, exclude,
-                              on_progress, on_start)
+        run = BatchRun(input_dir, out_dir, options, workers, executor, scheduler, timeout_per_doc)
+        summary = run.extract_all(abort_on_error, exclude, on_progress, on_start)
         export_all(out_dir, summary, export)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -247,48 +332,75 @@ def export_all(out_dir: Path, summary: Summary, formats: Sequence[str]) -> None:
                 summary.export_failures.append(f"{outcome.doc_id}: {problem}")
 
 
-def extract_all(input_dir, out_dir, options, workers, executor, scheduler, abort_on_error, exclude,
-                on_progress, on_start) -> Summary:
-    from extractors.batch.dataset import write_dataset
+@dataclass
+class BatchRun:
+    input_dir: Path
+    out_dir: Path
+    options: IngestOptions
+    workers: int
+    executor: str
+    scheduler: Optional[str]
+    timeout: Optional[float]
 
-    key = settings_key(options)
-    # Inside a worker, OCR runs inline: parallelism comes from the tasks (documents and pages).
-    options_json = options.model_copy(update={"workers": 1}).model_dump_json()
-    found = discover(input_dir, out_dir, exclude)
-    tasks = make_tasks(found.files, input_dir)
-    summary = Summary(ignored=[p.relative_to(input_dir).as_posix() for p in found.ignored])
-    todo, cached = [], []
-    for task in tasks:
-        outcome = from_cache(out_dir, task, key)
-        if outcome is None:
-            todo.append(task)
-        else:
-            cached.append(outcome)
-    on_start(len(tasks), len(cached))
-    for outcome in cached:
-        summary.outcomes.append(outcome)
-        on_progress(outcome, len(summary.outcomes), len(tasks))
-    todo, copies = split_copies(todo)
-    todo.sort(key=lambda t: (-t.size, t.doc_id))  # largest first: a shorter tail on the last worker
-    pages = PageCache(out_dir / CACHE_DIR / PAGES_DIR, key)
-    if executor == "dask":
-        results = run_dask(todo, options_json, scheduler)
-    else:
-        results = run_local(todo, options_json, workers, pages)
-    for task, result in results:
-        outcomes = [store(out_dir, task, key, result)]
-        pages.forget(task.sha256)  # written: the document cache covers its pages now
-        # files with the same bytes are read once; each copy gets the document under its own name
-        outcomes += [store(out_dir, copy, key, renamed(result, copy)) for copy in copies.get(task.sha256, ())]
-        for outcome in outcomes:
+    def results(self, todo: list[Task], key: str):
+        # Inside a worker, OCR runs inline: parallelism comes from the tasks (documents and pages).
+        options_json = self.options.model_copy(update={"workers": 1}).model_dump_json()
+        if self.executor == "dask":
+            return run_dask(todo, options_json, self.scheduler)
+        if self.executor == "inline":
+            return run_inline(todo, options_json)
+        pages = PageCache(self.out_dir / CACHE_DIR / PAGES_DIR, key)
+        return run_local(todo, options_json, self.workers, pages, self.timeout)
+
+    def extract_all(self, abort_on_error, exclude, on_progress, on_start) -> Summary:
+        from extractors.batch.dataset import write_dataset
+        from extractors.batch.tables import run_row
+
+        out_dir = self.out_dir
+        facts = environment(self.options)
+        key = settings_digest(facts)
+        found = discover(self.input_dir, out_dir, exclude)
+        tasks, unreadable = inspect_files(found.files, self.input_dir)
+        summary = Summary(ignored=[p.relative_to(self.input_dir).as_posix() for p in found.ignored])
+        total = len(tasks) + len(unreadable)
+        todo, cached = [], []
+        for task in tasks:
+            outcome = from_cache(out_dir, task, key)
+            if outcome is None:
+                todo.append(task)
+            else:
+                cached.append(outcome)
+        on_start(total, len(cached))
+        cached += [store_unreadable(out_dir, entry) for entry in unreadable]
+        for outcome in cached:
             summary.outcomes.append(outcome)
-            on_progress(outcome, len(summary.outcomes), len(tasks))
-        if abort_on_error and result.status == "failed":
-            summary.aborted = True
-            results.close()
-            break
-    if not summary.aborted:
-        pages.clear()  # every document is done: no page waits for one
-    write_dataset([(o.doc_id, document_json_path(out_dir, o.doc_id)) for o in summary.outcomes], out_dir)
-    summary.outcomes.sort(key=lambda o: o.doc_id)
-    return summary
+            on_progress(outcome, len(summary.outcomes), total)
+        todo, copies = split_copies(todo)
+        todo.sort(key=lambda t: (-t.size, t.doc_id))  # largest first: a shorter tail on the last worker
+        pages = PageCache(out_dir / CACHE_DIR / PAGES_DIR, key)
+        with closing(self.results(todo, key)) as results:
+            for task, result in results:
+                outcomes = [store(out_dir, task, key, result, self.options)]
+                pages.forget(task.sha256)  # written: the document cache covers its pages now
+                # files with the same bytes are read once; each copy gets the document under its own name
+                outcomes += [store(out_dir, copy, key, renamed(result, copy), self.options)
+                             for copy in copies.get(task.sha256, ())]
+                for outcome in outcomes:
+                    summary.outcomes.append(outcome)
+                    on_progress(outcome, len(summary.outcomes), total)
+                if abort_on_error and result.status == "failed":
+                    summary.aborted = True
+                    break
+        if not summary.aborted:
+            pages.clear()  # every document is done: no page waits for one
+        run = run_row(facts, key, len(summary.outcomes))
+        write_dataset([(o.doc_id, document_json_path(out_dir, o.doc_id)) for o in summary.outcomes], out_dir, run)
+        summary.outcomes.sort(key=lambda o: o.doc_id)
+        return summary
+
+
+def store_unreadable(out_dir: Path, entry: Unreadable) -> Outcome:
+    """An entry that could not be read is a document of its own, failed or skipped, never cached."""
+    done = as_done(entry.task, failed_document(entry.task, entry.status, "ingest", entry.reason), False)
+    write_text_atomic(document_json_path(out_dir, entry.task.doc_id), done.text)
+    return Outcome(entry.task.doc_id, entry.status, 0, entry.reason)

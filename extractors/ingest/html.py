@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, Comment, NavigableString, Tag
 
 from extractors.errors import CorruptInput
 from extractors.options import IngestOptions
@@ -26,80 +26,140 @@ def clean(text: str) -> str:
     return SPACES.sub(" ", text).strip()
 
 
-def inline_text(node: Tag) -> str:
-    return clean(node.get_text(""))
+def inline_text(node: Tag, skip: frozenset[int] = frozenset()) -> str:
+    return clean(raw_text(node, skip))
+
+
+# Text is gathered with explicit stacks, never by recursion, and each element is visited once per
+# question asked of it: a page nested 1,000 levels deep reads like a flat one, in linear time.
+SPACED = frozenset([*BLOCK_TAGS, "td", "th", "tr"])
+_SPACE = object()  # marks the end of a block element's content: a space, so two cells never glue
+
+
+def raw_text(node: Tag, skip: frozenset[int] = frozenset()) -> str:
+    """The text of `node` as get_text('') gives it, with a space after each block element (and
+    <br>), so two paragraphs or cells never glue while inline markup (l'<em>Office</em>) stays glued.
+    Elements whose id() is in `skip` (nested lists) are left out."""
+    parts: list[str] = []
+    stack: list = [node]
+    while stack:
+        item = stack.pop()
+        if item is _SPACE:
+            parts.append(" ")
+        elif isinstance(item, Tag):
+            if id(item) in skip:
+                continue
+            if item is not node and item.name in SPACED:
+                stack.append(_SPACE)
+            stack.extend(reversed(item.contents))
+        elif type(item) in (NavigableString, CData):
+            parts.append(str(item))
+    return "".join(parts)
 
 
 def prepare(soup: BeautifulSoup) -> None:
-    """Drop chrome and comments; make <br> and block boundaries spaces so get_text('') never glues
-    two cells or paragraphs together, while inline markup (l'<em>Office</em>) stays glued."""
+    """Drop chrome and comments; make <br> a space (raw_text spaces block boundaries)."""
     for tag in soup.find_all(CHROME_TAGS):
         tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for br in soup.find_all("br"):
         br.replace_with(" ")
-    for tag in soup.find_all([*BLOCK_TAGS, "td", "th", "tr"]):
-        tag.append(" ")
+
+
+def elements_holding_blocks(root: Tag) -> set[int]:
+    """id() of every element with a block element among its descendants, in one pass."""
+    holding: set[int] = set()
+    tags = [root, *(d for d in root.descendants if isinstance(d, Tag))]
+    for tag in reversed(tags):  # descendants before their ancestors
+        if (tag.name in BLOCK_TAGS or id(tag) in holding) and tag is not root and tag.parent is not None:
+            holding.add(id(tag.parent))
+    return holding
 
 
 def table_rows(table: Tag) -> list[list[str]]:
+    """Rows of `table` (not of tables nested in its cells, whose text stays inside their cell)."""
     rows = []
-    for tr in table.find_all("tr"):
-        if tr.find_parent("table") is not table:
-            continue  # rows of a nested table stay inside their cell's text
+    for tr in own_descendants(table, "tr", stop={"table"}):
         cells = [inline_text(cell) for cell in tr.find_all(["th", "td"], recursive=False)]
         if any(cells):
             rows.append(cells)
     return rows
 
 
+def own_descendants(node: Tag, names, stop: set[str]) -> list[Tag]:
+    """Descendants of `node` named in `names`, in document order, not looking inside elements named
+    in `stop` (nor inside those found)."""
+    found: list[Tag] = []
+    stack = list(reversed([c for c in node.contents if isinstance(c, Tag)]))
+    while stack:
+        tag = stack.pop()
+        if tag.name in names:
+            found.append(tag)
+            continue
+        if tag.name in stop:
+            continue
+        stack.extend(reversed([c for c in tag.contents if isinstance(c, Tag)]))
+    return found
+
+
 def emit_list(list_tag: Tag, blocks: list[Block], depth: int) -> None:
-    for item in list_tag.find_all("li", recursive=False):
-        nested = [sub for sub in item.find_all(["ul", "ol"]) if sub.find_parent("li") is item]
-        for sub in nested:
-            sub.extract()
-        if text := inline_text(item):
-            blocks.append(Block(kind="list_item", level=depth, ordered=list_tag.name == "ol", text=text))
-        for sub in nested:
-            emit_list(sub, blocks, depth + 1)
+    """Each item of a list, then its nested lists one level deeper, before the next item."""
+    frames = [(list_tag, iter(list_tag.find_all("li", recursive=False)), depth)]
+    while frames:
+        current, items, level = frames[-1]
+        item = next(items, None)
+        if item is None:
+            frames.pop()
+            continue
+        nested = own_descendants(item, ("ul", "ol"), stop={"li"})
+        if text := inline_text(item, frozenset(id(sub) for sub in nested)):
+            blocks.append(Block(kind="list_item", level=level, ordered=current.name == "ol", text=text))
+        for sub in reversed(nested):  # the first nested list on top: read next
+            frames.append((sub, iter(sub.find_all("li", recursive=False)), level + 1))
 
 
-def walk(node: Tag, blocks: list[Block]) -> None:
+def walk(root: Tag, blocks: list[Block]) -> None:
     """Block-level elements in document order; loose inline text between them becomes paragraphs."""
-    loose: list[str] = []
-
-    def flush() -> None:
-        if text := clean("".join(loose)):
-            blocks.append(Block(kind="paragraph", text=text))
-        loose.clear()
-
-    for child in node.children:
+    holding = elements_holding_blocks(root)
+    frames = [(iter(root.children), [])]  # (children left, loose text) of each element being walked
+    while frames:
+        children, loose = frames[-1]
+        child = next(children, None)
+        if child is None:
+            flush(loose, blocks)
+            frames.pop()
+            continue
         if isinstance(child, NavigableString):
             loose.append(str(child))
         elif not isinstance(child, Tag):
             continue
         elif child.name in HEADINGS:
-            flush()
+            flush(loose, blocks)
             if text := inline_text(child):
                 blocks.append(Block(kind="heading", level=HEADINGS[child.name], text=text))
         elif child.name in ("ul", "ol"):
-            flush()
+            flush(loose, blocks)
             emit_list(child, blocks, 1)
         elif child.name == "table":
-            flush()
+            flush(loose, blocks)
             if rows := table_rows(child):
                 blocks.append(Block(kind="table", text=" | ".join(" ; ".join(r) for r in rows), rows=rows))
-        elif child.find(BLOCK_TAGS):
-            flush()
-            walk(child, blocks)
+        elif id(child) in holding:
+            flush(loose, blocks)
+            frames.append((iter(child.children), []))
         elif child.name in BLOCK_TAGS:
-            flush()
+            flush(loose, blocks)
             if text := inline_text(child):
                 blocks.append(Block(kind="paragraph", text=text))
         else:  # inline markup inside running text
-            loose.append(child.get_text(""))
-    flush()
+            loose.append(raw_text(child))
+
+
+def flush(loose: list[str], blocks: list[Block]) -> None:
+    if text := clean("".join(loose)):
+        blocks.append(Block(kind="paragraph", text=text))
+    loose.clear()
 
 
 def blocks_to_page(blocks: list[Block]) -> Page:

@@ -10,8 +10,9 @@ from extractors.errors import CorruptInput, InputTooLarge, UnsupportedInput
 from extractors.layout import words_to_lines
 from extractors.ocr.engine import check_ocr_available
 from extractors.ocr.jobs import OcrJob, OcrResults, submit_ocr_jobs
+from extractors.progress import expect
 from extractors.ocr.render import frame_dpi
-from extractors.options import IngestOptions, parse_pages
+from extractors.options import IngestOptions, check_page_count, parse_pages
 from extractors.ingest.source import make_source
 from schemas import Document, Page, Source, StageError
 
@@ -101,7 +102,9 @@ def plan_image(path: Path, options: IngestOptions | None = None) -> ImagePlan:
     path = Path(path)
     with open_image(path, options) as image:
         sizes = frame_sizes(path, image, options)
+        check_page_count(path, len(sizes), options)
         chosen = parse_pages(options.pages, len(sizes))
+        expect(len(chosen))
         if options.ocr != "never":
             check_decodes(path, image, len(sizes))
     source = make_source(path, "image", len(sizes))

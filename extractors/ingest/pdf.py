@@ -18,7 +18,8 @@ from extractors.errors import CorruptInput, EmptyDocument, EncryptedPDF, InputTo
 from extractors.layout import words_to_lines
 from extractors.ocr.engine import check_ocr_available
 from extractors.ocr.jobs import OcrJob, OcrResult, OcrResults, submit_ocr_jobs
-from extractors.options import IngestOptions, parse_pages
+from extractors.options import IngestOptions, check_page_count, parse_pages
+from extractors.progress import expect, page_read
 from extractors.ingest.source import make_source
 from extractors.ingest.triage import confirm_scans_with_damaged_text, page_text, triage_page
 from schemas import Document, Page, PageTriage, StageError
@@ -133,6 +134,7 @@ def read_text_layer_pages(path: Path, plans: list[PlannedPage], options: IngestO
             finally:
                 if page is not None:
                     page.close()  # pdfium frees the page's objects now, so memory stays flat
+                page_read()
             pages[plan.number] = Page(
                 number=plan.number,
                 width=transform.width,
@@ -203,7 +205,9 @@ def plan_pdf(path: Path, options: IngestOptions | None = None) -> PdfPlan:
         page_count = len(pdf)
         if page_count == 0:
             raise EmptyDocument(path, "the PDF has no pages")
+        check_page_count(path, page_count, options)
         numbers = parse_pages(options.pages, page_count)
+        expect(len(numbers))
         plans, errors = plan_pages(pdf, numbers, options)
 
     pages: dict[int, Page] = {}

@@ -35,9 +35,13 @@ def looks_binary(head: bytes) -> bool:
 def sniff_kind(path: Path) -> str:
     """Return 'pdf' | 'image' | 'html' | 'text' or raise a typed error naming the file."""
     if not path.exists():
+        if path.is_symlink():  # exists() follows links: a dangling one, or a loop
+            raise InputNotFound(path, "broken symbolic link, or a loop of them")
         raise InputNotFound(path, "no such file")
     if path.is_dir():
         raise UnsupportedInput(path, "is a folder, not a document (use `bilan batch` for folders)")
+    if not path.is_file():  # a FIFO would block the read below forever
+        raise UnsupportedInput(path, "not a regular file (a FIFO, socket or device)")
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)

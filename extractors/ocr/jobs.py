@@ -28,6 +28,7 @@ from extractors.ocr.tesseract_output import TesseractFailed
 from extractors.ocr.pool import shared_pool, shutdown_pool
 from extractors.ocr.render import load_image_frame, render_pdf_page, rotate_clockwise
 from extractors.ocr.rulings import rulings_of_scan
+from extractors.progress import page_read
 from schemas import Word
 from schemas.table import Ruling
 
@@ -128,7 +129,7 @@ def submit_ocr_jobs(jobs: Sequence[OcrJob], workers: int) -> Callable[[], list[O
     crashed worker (killed for memory, say) fails the pages it had not finished, not the document.
     """
     if len(jobs) <= 1 or workers <= 1:
-        return lambda: [ocr_job(job) for job in jobs]
+        return lambda: [ocr_job_read(job) for job in jobs]
     pool = shared_pool(workers)
     futures = [pool.submit(ocr_job, job) for job in jobs]
 
@@ -139,11 +140,18 @@ def submit_ocr_jobs(jobs: Sequence[OcrJob], workers: int) -> Callable[[], list[O
                 results.append(future.result())
             except BrokenProcessPool as e:
                 results.append(OcrResult(number=job.number, error=f"OCR worker died: {e}"))
+            page_read()
         if any(r.error and r.error.startswith("OCR worker died") for r in results):
             shutdown_pool()  # a broken pool cannot be reused
         return results
 
     return collect
+
+
+def ocr_job_read(job: OcrJob) -> OcrResult:
+    result = ocr_job(job)
+    page_read()  # the CLI's page progress
+    return result
 
 
 def run_ocr_jobs(jobs: Sequence[OcrJob], workers: int) -> list[OcrResult]:

@@ -7,11 +7,14 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Optional
 
+from extractors.processes import die_with_parent
+
 _pool: Optional[ProcessPoolExecutor] = None
 _pool_size = 0
 
 
-def _worker_init() -> None:
+def _worker_init(parent_pid: int) -> None:
+    die_with_parent(parent_pid)  # a `bilan extract` killed with -9 leaves no worker behind
     # Tesseract is started with this in its environment anyway; this covers any other OpenMP user.
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
@@ -21,7 +24,7 @@ def shared_pool(workers: int) -> ProcessPoolExecutor:
     global _pool, _pool_size
     if _pool is None or _pool_size != workers:
         shutdown_pool()
-        _pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+        _pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
         _pool_size = workers
     return _pool
 

@@ -33,7 +33,7 @@ from typing import Optional
 
 from schemas.records import Indicator, ProgressPart
 
-from extractors.french.line_join import join_wrapped
+from extractors.french.line_join import join_wrapped_lines
 
 Word = tuple[str, Optional[bool]]  # (text, bold)
 CellLines = list[list[Word]]  # lines of words
@@ -91,10 +91,7 @@ def clean(text: str) -> str:
 def join_lines(lines: list[str]) -> str:
     """Lines of one paragraph as one string (`extractors.french.line_join`: "com-" / "pétences" is one
     word, "main-" / "d'œuvre" one compound)."""
-    out = ""
-    for line in lines:
-        out = join_wrapped(out, line)
-    return clean(out)
+    return clean(join_wrapped_lines(lines))
 
 
 def line_text(line: list[Word]) -> str:

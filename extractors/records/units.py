@@ -16,7 +16,7 @@ from typing import Optional
 
 from schemas import Document, Page
 
-from extractors.french.line_join import join_wrapped
+from extractors.french.line_join import join_wrapped_lines
 from extractors.records.layout import Row, document_rows
 
 BULLETS = "•·▪◦‣∙●○■□-–—*+¢©®»>o°e✓➢➤❖"  # with what OCR makes of a bullet (*, +, ¢, °, e, o)
@@ -138,14 +138,13 @@ def text_units(page: Page) -> list[Unit]:
             current, gap = None, False
             continue
         if current is not None and not marker and current.kind != "number" and _continues(current.lines[-1], body, wrap):
-            current.text = join_wrapped(current.text, body)
-            current.lines.append(body)
+            current.lines.append(body)  # joined into its text at the end (joined_texts)
             continue
         current = Unit(rest, "item" if marker else "para", marker=marker, number=number, indent=indent, page=page.number,
                        line=n, gap_before=gap, lines=[body])
         units.append(current)
         gap = False
-    return units
+    return joined_texts(units)
 
 
 # --- pages with word boxes -------------------------------------------------------------------------
@@ -180,7 +179,8 @@ def _runs_on(unit: Unit, prev: Row, row: Row, cont_x: float, page: _Page) -> boo
     lower = row.text[:1].islower() and not ends  # no paragraph starts in lower case
     # size: OCR boxes follow each word's ascenders, so OCR compares size classes (heading / body) of
     # rows long enough to tell, and lets a sentence that visibly goes on run whatever the heights
-    ratio = abs(row.height - prev.height) / max(row.height, prev.height)
+    tallest = max(row.height, prev.height)
+    ratio = abs(row.height - prev.height) / tallest if tallest > 0 else 0.0  # boxes without height: no size to compare
     same_size = ratio <= (0.35 if page.ocr else 0.2)
     both_big = page.ocr and min(prev.height, row.height) > 1.18 * page.body
     if page.ocr:
@@ -225,8 +225,7 @@ def boxed_units(rows: list[Row], origin: str, body_size: float) -> list[Unit]:
         marker, number, rest, text_x = _row_marker(row)
         if (current is not None and prev is not None and current.kind in ("para", "item", "heading") and len(cells) == 1
                 and marker is None and _runs_on(current, prev, row, cont_x, page)):
-            current.text = join_wrapped(current.text, row.text)
-            current.lines.append(row.text)
+            current.lines.append(row.text)  # joined into its text at the end (joined_texts)
             if row.page == current.page:  # provenance: the box on the unit's first page
                 box, (x0, top, x1, bottom) = row.bbox(), current.bbox
                 current.bbox = (min(x0, box[0]), min(top, box[1]), max(x1, box[2]), max(bottom, box[3]))
@@ -252,6 +251,15 @@ def boxed_units(rows: list[Row], origin: str, body_size: float) -> list[Unit]:
             current = Unit(row.text, "heading" if heading else "para", **common)
         units.append(current)
         prev, cont_x = row, text_x
+    return joined_texts(units)
+
+
+def joined_texts(units: list[Unit]) -> list[Unit]:
+    """Each unit's first text and its continuation lines, joined once (joining line by line copies
+    the text so far at every line: quadratic on a long paragraph)."""
+    for unit in units:
+        if len(unit.lines) > 1:
+            unit.text = join_wrapped_lines([unit.text, *unit.lines[1:]])
     return units
 
 
@@ -297,8 +305,8 @@ def document_units(document: Document) -> list[Unit]:
     units: list[Unit] = []
     boxed = [p for p in document.pages if p.origin != "html" and p.words and p.words[0].bbox is not None]
     rows_of = dict(zip((p.number for p in boxed), document_rows(boxed))) if boxed else {}
-    heights = [r.height for rows in rows_of.values() for r in rows for _ in r.words]
-    body = statistics.median(heights) if heights else 10.0
+    heights = [r.height for rows in rows_of.values() for r in rows for _ in r.words if r.height > 0]
+    body = statistics.median(heights) if heights else 10.0  # degenerate boxes (no height) say nothing of size
     origin = boxed[0].origin if boxed else "text"
     if rows_of:
         units.extend(boxed_units([r for rows in rows_of.values() for r in rows], origin, body))

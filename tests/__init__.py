@@ -1,0 +1,1 @@
+"""bilan test suite (a package, so that conftest is one module: `from tests.conftest import ...`)."""
