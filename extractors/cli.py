@@ -308,7 +308,7 @@ def validate(
         import json
 
         from extractors.errors import CorruptInput, InputNotFound
-        from extractors.validation import compare_records, records_of
+        from extractors.validation import compare_records, golden_for, records_of
 
         def load(path: Path) -> dict:
             if not path.is_file():
@@ -318,7 +318,8 @@ def validate(
             except (ValueError, UnicodeDecodeError) as e:
                 raise CorruptInput(path, f"not JSON: {e}") from e
 
-        report = compare_records(records_of(load(golden)), records_of(load(output)))
+        extracted = load(output)
+        report = compare_records(golden_for(load(golden), extracted), records_of(extracted))
         total = report.total
         if as_json:
             payload = {"f1": total.f1, "precision": total.precision, "recall": total.recall,

@@ -116,7 +116,9 @@ def test_annual_report_dump_fields_by_layout(path):
     # the facing progress page, block by block
     assert [by_id[k].progress_percent for k in ("2", "5", "7", "11", "13")] == [None, 107, 50, None, 72]
     assert [p.label for p in by_id["1"].progress] == ["OPTMQ", "OIIAQ"]
-    assert by_id["6"].status_text == "Non réalisée" and by_id["11"].status_text == "Aucune cible en 2023-2024"
+    assert (by_id["6"].status, by_id["11"].status, by_id["5"].status) == ("not_done", "no_target", "exceeded")
+    assert by_id["6"].status_text == "Cette mesure n'a pas été réalisée, un comité de concertation n'ayant pu être constitué."
+    assert by_id["13"].status_text == "Pour l'année financière 2023-2024, 43 prêts ont été octroyés."
 
 
 # --- documents written for these tests (general cues, not the corpus) ------------------------------

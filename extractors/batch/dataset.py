@@ -31,12 +31,15 @@ TABLES: dict[str, dict[str, pa.DataType]] = {
               "n_words": INT, "n_lines": INT, "mean_confidence": FLT, "triage_decision": STR, "triage_reason": STR},
     "measures": {"doc_id": STR, "measure_key": INT, "measure_id": STR, "parent_id": STR, "theme": STR, "group": STR,
                  "title": STR, "description": STR, "lead": LIST_STR, "collaborators": LIST_STR, "deadline": STR,
-                 "resources": STR, "progress_percent": FLT, "status_text": STR, "confidence": FLT, "flagged": BOOL,
+                 "resources": STR, "progress_percent": FLT, "status_text": STR, "status": STR,
+                 "status_inferred": BOOL, "confidence": FLT, "flagged": BOOL,
                  "page": INT, "x0": FLT, "top": FLT, "x1": FLT, "bottom": FLT},
     "indicators": {"doc_id": STR, "measure_key": INT, "measure_id": STR, "position": INT, "text": STR,
                    "target": STR, "deadline": STR},
     "actions": {"doc_id": STR, "measure_key": INT, "measure_id": STR, "position": INT, "action_id": STR,
                 "text": STR, "lead": LIST_STR},
+    "statistics": {"doc_id": STR, "position": INT, "value": FLT, "unit": STR, "subject": STR, "statement": STR,
+                   "confidence": FLT, "page": INT},
     "repairs": {"doc_id": STR, "page": INT, "line": INT, "column": INT, "before": STR, "after": STR,
                 "rule": STR, "score": FLT},
     "errors": {"doc_id": STR, "stage": STR, "page": INT, "level": STR, "message": STR},
@@ -68,7 +71,8 @@ def document_rows(doc_id: str, document: Document) -> dict[str, list[dict]]:
             "doc_id": doc_id, "measure_key": key, "measure_id": m.measure_id, "parent_id": m.parent_id,
             "theme": m.theme, "group": m.group, "title": m.title, "description": m.description, "lead": m.lead,
             "collaborators": m.collaborators, "deadline": m.deadline, "resources": m.resources,
-            "progress_percent": m.progress_percent, "status_text": m.status_text, "confidence": m.confidence,
+            "progress_percent": m.progress_percent, "status_text": m.status_text, "status": m.status,
+            "status_inferred": m.status_inferred, "confidence": m.confidence,
             "flagged": m.flagged, "page": m.provenance.page, "x0": box[0], "top": box[1], "x1": box[2], "bottom": box[3],
         })
         for position, indicator in enumerate(m.indicators):
@@ -77,11 +81,19 @@ def document_rows(doc_id: str, document: Document) -> dict[str, list[dict]]:
         for position, action in enumerate(m.actions):
             rows["actions"].append({"doc_id": doc_id, "measure_key": key, "measure_id": m.measure_id,
                                     "position": position, **action.model_dump()})
+    rows["statistics"] = statistic_rows(doc_id, document)
     for r in document.repairs:
         rows["repairs"].append({"doc_id": doc_id, **r.model_dump()})
     for e in document.errors:
         rows["errors"].append({"doc_id": doc_id, "stage": e.stage, "page": e.page, "level": e.level, "message": e.message})
     return rows
+
+
+def statistic_rows(doc_id: str, document: Document) -> list[dict]:
+    """The statistics printed in the document's prose, one row each."""
+    return [{"doc_id": doc_id, "position": position, "value": s.value, "unit": s.unit, "subject": s.subject,
+             "statement": s.statement, "confidence": s.confidence, "page": s.provenance.page}
+            for position, s in enumerate(document.records.statistics)]
 
 
 def read_documents(files: Iterable[tuple[str, Path]]) -> Iterator[tuple[str, Document]]:
