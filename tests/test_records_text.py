@@ -220,8 +220,9 @@ Autres régions\t31 %
 def test_composed_advice_recommendations_and_table():
     records = lines_to_records(text_document(ADVICE))
     assert [(r.id, r.title, r.items) for r in records.recommendations] == [
-        ("2.1", "Simplifier l'accès aux services", ["d'offrir un guichet unique;", "de publier les délais de traitement."]),
-        ("2.2", "Mieux former le personnel", [])]
+        ("2.1", "Simplifier l'accès aux services",
+         ["Le conseil recommande :", "d'offrir un guichet unique;", "de publier les délais de traitement."]),
+        ("2.2", "Mieux former le personnel", ["Aucune liste ici, seulement un paragraphe."])]
     (table,) = records.tables
     assert table.title == "Répartition des répondants selon la région"
     assert [(r.label, r.value, r.unit, r.column) for r in table.rows] == [
@@ -251,7 +252,7 @@ def test_composed_web_page_table_and_recommendations(tmp_path):
         ("Accueil", "2021", 72, "%"), ("Accueil", "2022", 80, "%"),
         ("Francisation", "2021", 65, "%"), ("Francisation", "2022", 70.5, "%")]
     assert [(r.id, r.items) for r in records.recommendations] == [
-        ("1", ["Former le personnel;", "Réduire l'attente."]), ("2", [])]
+        ("1", ["Former le personnel;", "Réduire l'attente."]), ("2", ["Un paragraphe."])]
     assert records.measures == [] and records.announcements == []
 
 

@@ -206,6 +206,8 @@ def _runs_on(unit: Unit, prev: Row, row: Row, cont_x: float, page: _Page) -> boo
     else:
         scale = max(row.height, prev.height) / page.body if page.body else 1
         step_ok = row.column == prev.column and 0 < row.yc - prev.yc <= 1.3 * page.pitch * max(scale, 1)
+    # a bold run inside a sentence (a key figure, a lead word) changes the weight, not the paragraph
+    same_weight = same_weight or ((lower or dangling) and not ends)
     return step_ok and same_size and same_weight and aligned
 
 
