@@ -20,6 +20,7 @@ from extractors.french.line_join import join_wrapped
 from extractors.records.layout import Row, document_rows
 
 BULLETS = "•·▪◦‣∙●○■□-–—*+¢©®»>o°e✓➢➤❖"  # with what OCR makes of a bullet (*, +, ¢, °, e, o)
+FIGURE_BULLETS = "•·▪◦‣∙●○■□-–—➢➤❖✓"  # bullets that may open on a figure ("• 40 % avec une entente")
 MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|"
           "décembre|decembre")
 NUMBER_MARKER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:[.)]|\s*[-–—:])?$")
@@ -66,7 +67,8 @@ def split_marker(text: str) -> tuple[Optional[str], Optional[str], str]:
     rest = rest.strip()
     if not rest:
         return None, None, stripped
-    if len(first) == 1 and first in BULLETS and (LETTERS.match(rest) or rest[:1] in "«\"(“"):
+    if len(first) == 1 and first in BULLETS and (LETTERS.match(rest) or rest[:1] in "«\"(“"
+                                                 or (first in FIGURE_BULLETS and rest[:1].isdigit())):
         if first in "oe" and not rest[:1].isupper():
             return None, None, stripped
         return first, None, rest
