@@ -13,6 +13,7 @@ from schemas import Document, Records
 from extractors.records.announcements import units_to_announcements
 from extractors.records.annex import units_to_annex_measures
 from extractors.records.figures import units_to_statistics
+from extractors.records.outline import units_to_outline_measures
 from extractors.records.plans import units_to_measures
 from extractors.records.recommendations import units_to_recommendations
 from extractors.records.stats import units_to_tables
@@ -26,7 +27,8 @@ def lines_to_records(document: Document) -> Records:
     recommendations, claimed = units_to_recommendations(units, file)
     tables, table_units = units_to_tables(units, file)
     skip = claimed | table_units
-    measures = units_to_measures(units, file, skip) or units_to_annex_measures(units, file, skip)
+    measures = (units_to_measures(units, file, skip) or units_to_annex_measures(units, file, skip)
+                or units_to_outline_measures(units, file, skip))
     announcements = units_to_announcements(units, file)
     statistics = units_to_statistics(units, file, table_units)
     return Records(measures=measures, recommendations=recommendations, announcements=announcements, tables=tables,
