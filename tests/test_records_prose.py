@@ -65,3 +65,37 @@ def test_recommending_paragraphs_outside_sections():
           "Cette publication rendrait compte des progrès."]),
         ("Il est recommandé de confier l'accueil aux établissements d'enseignement.",
          ["Il est recommandé de confier l'accueil aux établissements d'enseignement."])]
+
+
+def test_seed_004_recommendation_items_and_statistics():
+    """Issue 12's target: every recommendation item and statistic of seed 004's golden (F1 >= 0.95),
+    from the born-digital PDF (the seed text dump is scored by tests/test_golden_variants.py)."""
+    import json
+
+    from extractors.pipeline import file_to_document
+    from extractors.validation import compare_records
+    from tests.conftest import CORPUS, ROOT
+
+    golden = json.loads((ROOT / "golden" / "004_advice.json").read_text(encoding="utf-8"))["records"]
+    records = file_to_document(CORPUS / "004_avis.pdf").records.model_dump(mode="json")
+    for kind in ("recommendations", "statistics"):
+        report = compare_records(golden, records, [kind])
+        assert report.total.f1 >= 0.95, kind
+    assert sum(len(r["items"]) for r in records["recommendations"]) == 35
+
+
+STATS = """Bilan du programme
+
+Au total, 412 personnes ont suivi la formation en 2023, soit 18 % de plus qu'en 2022. Parmi les participants, 64 % ont
+trouvé un emploi dans les six mois et 22 % d'entre eux travaillent dans leur domaine. La cible est de 75 % d'ici 2026.
+Le budget prévu est de 2,5 M$. Voir la page 12 et l'article 70 de la loi. Les groupes 1 à 6 ont été consultés le 3 mars
+2023.
+"""
+
+
+def test_statistics_report_results_not_plans_dates_or_references():
+    stats = lines_to_records(text_document(STATS)).statistics
+    assert [(s.value, s.unit, s.subject) for s in stats] == [
+        (412, "personnes", None), (18, "%", None), (64, "%", "participants"), (22, "%", "participants")]
+    assert stats[2].statement == ("Parmi les participants, 64 % ont trouvé un emploi dans les six mois et 22 % d'entre "
+                                  "eux travaillent dans leur domaine.")
