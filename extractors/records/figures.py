@@ -50,7 +50,8 @@ STRUCTURE_NOUNS = {"axes", "objectifs", "orientations", "chapitres", "sections",
 PLANNED = re.compile(
     r"\b(?:cibles?|visée?s?|vise(?:nt)?|viser|objectifs?\s+(?:est|de|d['’])|d['’]ici|prévue?s?|prévoit|prévoient|"
     r"projections?|devrai(?:t|ent)|pourrai(?:t|ent)|atteindre|sera|seront|serait|seraient|budgets?|budgétée?s?|"
-    r"enveloppes?|investira|investiront|consacrera|consacreront|allouera|octroiera|financera|annonce|annoncé|"
+    r"enveloppes?|investissements?|investira|investiront|consacrera|consacreront|allouera|octroiera|financera|"
+    r"annonc\w*|pourra|pourront|"
     r"souhaite|souhaitons|propose|proposons|envisage)\b", re.I)
 THRESHOLD_BEFORE = re.compile(r"[<>≤≥]\s*$")
 SENTENCE_END = re.compile(r"(?<![\s.(][A-Z])(?<!\bM)(?<!\bMme)(?<!\bp)(?<!\bno)(?<!\bart)[.!?](?=\s+[A-ZÀ-Ý«\"“\d(])")
