@@ -99,3 +99,59 @@ def test_statistics_report_results_not_plans_dates_or_references():
         (412, "personnes", None), (18, "%", None), (64, "%", "participants"), (22, "%", "participants")]
     assert stats[2].statement == ("Parmi les participants, 64 % ont trouvé un emploi dans les six mois et 22 % d'entre "
                                   "eux travaillent dans leur domaine.")
+
+
+PRIORITIES = """Plan d'action gouvernemental 2024-2028
+
+1. Accès aux soins
+
+1.1 Améliorer l'accès aux soins de première ligne
+
+Le gouvernement poursuivra l'ouverture de cliniques dans les régions où l'attente est la plus longue.
+
+Action prioritaire : Ouvrir dix cliniques d'infirmières praticiennes spécialisées.
+
+1.1.1 Contexte
+
+Les régions éloignées comptent moins de médecins de famille par habitant.
+
+1.1.2 Moyens
+
+Des ententes seront conclues avec les établissements.
+
+Indicateurs :
+
+- Nombre de cliniques ouvertes
+- Délai moyen d'obtention d'un rendez-vous
+
+Responsable : Ministère de la Santé
+
+1.2 Réduire l'attente en chirurgie
+
+Le réseau ouvrira des salles d'opération le soir.
+
+Action prioritaire : Prolonger les heures d'ouverture des blocs opératoires.
+
+1.2.1 Contexte
+
+Les listes d'attente se sont allongées pendant la pandémie.
+
+Indicateurs :
+
+- Nombre de chirurgies en attente depuis plus d'un an
+
+Responsable : Ministère de la Santé
+"""
+
+
+def test_prose_plan_measures_at_the_level_that_carries_them():
+    """Numbered sections with an 'Action prioritaire' and their indicators are the measures; the
+    x.y.z sub-headings inside them are not."""
+    measures = lines_to_records(text_document(PRIORITIES, "plan.txt")).measures
+    assert [(m.measure_id, m.title) for m in measures] == [
+        ("1.1", "Améliorer l'accès aux soins de première ligne"), ("1.2", "Réduire l'attente en chirurgie")]
+    first = measures[0]
+    assert [a.text for a in first.actions] == ["Ouvrir dix cliniques d'infirmières praticiennes spécialisées."]
+    assert [i.text for i in first.indicators] == ["Nombre de cliniques ouvertes", "Délai moyen d'obtention d'un rendez-vous"]
+    assert first.lead == ["Ministère de la Santé"]
+    assert {m.theme for m in measures} == {"1. Accès aux soins"}

@@ -17,7 +17,8 @@ from extractors.records.fields import clean_text, split_orgs, target_phrase, tra
 from extractors.records.units import Unit
 
 SECTION_WORDS = {
-    "actions": r"actions?(?: prévues| à réaliser)?|moyens? d['’]action|activités(?: prévues)?|interventions?",
+    "actions": r"actions?(?: prévues| à réaliser| prioritaires?)?|moyens? d['’]action|activités(?: prévues)?|interventions?|"
+               r"priorités? d['’]action",
     "indicators": r"indicateurs?(?: de (?:performance|résultats?|suivi|réussite))?|résultats? attendus?|mesures? de suivi",
     "targets": r"cibles?(?: visées?)?",
     "deadline": r"échéances?|échéanciers?|calendrier|date de réalisation|horizon",
@@ -140,6 +141,7 @@ class Body:
     deadline: Optional[str] = None
     resources: Optional[str] = None
     structured: bool = False  # keyword sections, fields or an action list were seen
+    labelled: bool = False  # a labelled part ("Action prioritaire : …", "Responsable : …") was seen
     split_by_content: bool = False
 
 
@@ -193,7 +195,7 @@ def read_body(units: list[Unit], uses_keywords: bool, sub_items: set[int]) -> tu
             continue
         if f := field_of(unit):
             name, value = f
-            body.structured = True
+            body.structured = body.labelled = True
             if name == "lead":
                 body.lead.extend(split_orgs(value))
             elif name == "collaborators":

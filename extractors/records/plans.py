@@ -182,7 +182,7 @@ def walk_numbering(units: list[Unit], candidates: dict[int, Head], skip: set[int
 
 
 def _evidence(head: Head, body: Body, had_section: bool) -> bool:
-    if head.how == "prefix" or had_section or body.lead or body.indicators or body.deadline:
+    if head.how == "prefix" or had_section or body.labelled or body.lead or body.indicators or body.deadline:
         return True
     with_lead = sum(1 for a in body.actions if a["lead"])
     return with_lead >= 2 and with_lead * 2 >= len(body.actions)
@@ -193,15 +193,23 @@ def units_to_measures(units: list[Unit], file: str, skip: set[int]) -> list[Meas
     theme_spans = {k for start, end, _ in themes for k in range(start, end)}
     candidates = find_candidates(units, skip | theme_spans)
     rejected: set[int] = set()
+    accepted_numbers: set[tuple[int, ...]] = set()
     for _ in range(4):  # a rejected family of headings (a breadcrumb, chapters) may hide the real one
         read, sections, sub_items = _read_heads(units, candidates, skip | theme_spans | rejected, themes)
         if not read:
             return []
         accepted: set[int] = set()
-        for depth in {len(r[0].number) for r in read}:
+        accepted_depths: list[int] = []
+        for depth in sorted({len(r[0].number) for r in read}):
             family = [r for r in read if len(r[0].number) == depth]
             if sum(1 for head, body, _, had, _ in family if _evidence(head, body, had)) * 2 > len(family):
+                # sub-headings numbered under accepted measures (1.2.1 under 1.2) are parts of them
+                nested = [r for r in family if any(r[0].number[:d] in accepted_numbers for d in accepted_depths)]
+                if accepted_depths and len(nested) * 2 > len(family):
+                    continue
                 accepted.update(id(r[0]) for r in family)
+                accepted_depths.append(depth)
+                accepted_numbers = {r[0].number for r in read if id(r[0]) in accepted}
         if accepted:
             kept = [r for r in read if id(r[0]) in accepted]
             if len(kept) < len(read):
@@ -230,7 +238,8 @@ def units_to_measures(units: list[Unit], file: str, skip: set[int]) -> list[Meas
             pending = []
         else:
             pending.append((head, body))
-    return [_measure(head, body, _theme_of(head.start, themes, sections, units), file) for head, body, *_ in read]
+    return [_measure(head, body, _theme_of(head.start, themes, sections, units, head.number), file)
+            for head, body, *_ in read]
 
 
 def _read_heads(units: list[Unit], candidates: dict[int, Head], skip: set[int],
@@ -262,7 +271,15 @@ def _positional_ids(head: Head, own: list[Unit], body: Body) -> None:
                 action["action_id"] = str(n)
 
 
-def _theme_of(start: int, themes: list[tuple[int, int, str]], sections: list[int], units: list[Unit]) -> Optional[str]:
+def _theme_of(start: int, themes: list[tuple[int, int, str]], sections: list[int], units: list[Unit],
+              number: tuple[int, ...] = ()) -> Optional[str]:
+    if len(number) > 1:
+        # a numbered section above the measure ("1. Accès aux soins" over "1.1 …") is its theme
+        parent = ".".join(map(str, number[:-1]))
+        above = [u for u in units[:start] if u.number == parent and u.kind in ("item", "heading", "para")]
+        if above and not themes:
+            unit = above[-1]
+            return clean_text(f"{unit.marker} {unit.text}" if unit.marker else unit.text)
     if themes:
         before = [t for t in themes if t[0] < start]
         return before[-1][2] if before else None
