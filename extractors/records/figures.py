@@ -23,6 +23,7 @@ from typing import Optional
 
 from schemas.records import Provenance, Statistic
 
+from extractors.french.line_join import join_wrapped
 from extractors.records.fields import MONTH_RE, clean_text, parse_number
 from extractors.records.units import Unit
 
@@ -64,9 +65,17 @@ MAIN_VERBS = {"est", "sont", "a", "ont", "font", "vont", "était", "étaient", "
               "s’", "y", "en", "semblent", "restent", "demeurent", "deviennent"}
 
 
-def _sentences(text: str) -> list[tuple[int, str]]:
+# OCR loses short capitalised words at a sentence's start ("Il est …" read "est …"): on OCR'd text a
+# full stop after a word, then a lower-case word, also ends a sentence.
+OCR_SENTENCE_END = re.compile(r"(?<=[^\W\d_]{3}[.!?])(?=\s+[a-zà-ÿ])")
+
+
+def _sentences(text: str, ocr: bool = False) -> list[tuple[int, str]]:
     out, start = [], 0
-    for m in SENTENCE_END.finditer(text):
+    ends = list(SENTENCE_END.finditer(text))
+    if ocr:
+        ends = sorted(ends + list(OCR_SENTENCE_END.finditer(text)), key=lambda m: m.end())
+    for m in ends:
         out.append((start, text[start:m.end()].strip()))
         start = m.end()
     if text[start:].strip():
@@ -204,8 +213,8 @@ def _excluded(sentence: str, start: int, end: int, raw: str) -> bool:
 
 def _clause(sentence: str, start: int, end: int) -> str:
     """The clause around a number: from the punctuation before it to the punctuation after it."""
-    left = max(sentence.rfind(c, 0, start) for c in ",;:(")
-    rights = [k for k in (sentence.find(c, end) for c in ",;:)") if k >= 0]
+    left = max(sentence.rfind(c, 0, start) for c in ",;:(.")
+    rights = [k for k in (sentence.find(c, end) for c in ",;:).") if k >= 0]
     return sentence[left + 1:min(rights) if rights else len(sentence)]
 
 
@@ -263,14 +272,9 @@ def _antecedent(before: str, shares: list[dict], previous: Optional[str], previo
     return previous
 
 
-def _candidate(unit: Unit) -> bool:
-    if unit.kind in ("row", "note", "number") or unit.repeated:
-        return False
-    text = unit.text.strip()
-    if re.search(r"(?:\.{3,}|\s)\d{1,3}$", text) and unit.kind == "heading":
+def _candidate(unit: Unit, text: str) -> bool:
+    if unit.kind == "heading" and re.search(r"(?:\.{3,}|\s)\d{1,3}$", text):
         return False  # a table-of-contents line
-    if unit.marker and unit.marker == unit.number:
-        text = f"{unit.marker} {text}"
     return len(text.split()) >= 4 and bool(re.search(r"\d", text))
 
 
@@ -279,6 +283,35 @@ def _states(text: str, lexicon) -> bool:
     ("Publications : 67 % en accès ouvert")? It has a finite verb."""
     words = re.findall(r"[^\W\d_][\w'’-]*", text)
     return any(_is_verb(w, lexicon) for w in words if w.lower() not in ("a", "en", "y", "se", "ne"))
+
+
+def _unit_text(unit: Unit) -> str:
+    text = clean_text(unit.text)
+    if unit.marker and unit.marker == unit.number:
+        text = f"{unit.marker} {text}"  # "18 de ces entreprises…" was read as a list number
+    return text
+
+
+def _paragraphs(units: list[Unit], skip: set[int]) -> list[tuple[Unit, str]]:
+    """(first unit, text) of each paragraph: a unit that goes on in lower case after one that does
+    not end its sentence (a paragraph cut by a page or column break, or by the layout of a scan)
+    joins it."""
+    out: list[tuple[Unit, str]] = []
+    prev: Optional[Unit] = None
+    for i, unit in enumerate(units):
+        words_row = unit.kind == "row" and unit.text[:1].islower() and not any(
+            re.fullmatch(r"[\d\s%$,.+−–-]+", c) for c in unit.cells or [])  # a line an OCR gap cut into cells
+        if i in skip or (unit.kind == "row" and not words_row) or unit.kind in ("note", "number") or unit.repeated:
+            prev = None  # nothing joins across a table, a footnote or a page number
+            continue
+        text = _unit_text(unit)
+        if out and prev is not None and unit.kind in ("para", "row") and unit.marker is None and text[:1].islower() \
+                and not re.search(r"[.!?:;»]$", out[-1][1]):
+            out[-1] = (out[-1][0], join_wrapped(out[-1][1], text))
+        else:
+            out.append((unit, text))
+        prev = unit
+    return [(u, t) for u, t in out if _candidate(u, t)]
 
 
 def units_to_statistics(units: list[Unit], file: str, skip: Optional[set[int]] = None) -> list[Statistic]:
@@ -292,16 +325,11 @@ def units_to_statistics(units: list[Unit], file: str, skip: Optional[set[int]] =
             lexicon_cache.append(_lexicon())
         return lexicon_cache[0]
 
-    for i, unit in enumerate(units):
-        if i in skip or not _candidate(unit):
-            continue
-        text = clean_text(unit.text)
-        if unit.marker and unit.marker == unit.number:
-            text = f"{unit.marker} {text}"  # "18 de ces entreprises…" was read as a list number
+    for unit, text in _paragraphs(units, skip):
         if unit.kind == "heading" and not _states(text, lexicon()):
             continue
         last = ""
-        for _, sentence in _sentences(text):
+        for _, sentence in _sentences(text, ocr=unit.origin == "ocr"):
             figures, last = sentence_figures(sentence, lexicon, previous, last), sentence
             for figure in figures:
                 if figure["unit"] == "%":

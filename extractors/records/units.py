@@ -20,7 +20,7 @@ from extractors.french.line_join import join_wrapped
 from extractors.records.layout import Row, document_rows
 
 BULLETS = "•·▪◦‣∙●○■□-–—*+¢©®»>o°e✓➢➤❖"  # with what OCR makes of a bullet (*, +, ¢, °, e, o)
-FIGURE_BULLETS = "•·▪◦‣∙●○■□-–—➢➤❖✓"  # bullets that may open on a figure ("• 40 % avec une entente")
+FIGURE_BULLETS = "•·▪◦‣∙●○■□-–—➢➤❖✓*"  # bullets that may open on a figure ("• 40 % avec une entente")
 MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|"
           "décembre|decembre")
 NUMBER_MARKER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:[.)]|\s*[-–—:])?$")
