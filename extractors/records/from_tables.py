@@ -261,7 +261,8 @@ def _measure(row: MeasureRow, state: ReadState, document: Document) -> Optional[
         measure_id=measure_id, parent_id=parent_of(measure_id), theme=theme, group=group, title=title or "",
         description=description, lead=lead, collaborators=partners, indicators=indicators,
         deadline=values["deadline"], resources=values["resources"], progress_percent=percent, progress=parts,
-        status_text=commentary or status, status=category, status_inferred=inferred, actions=actions, provenance=_provenance(row, document),
+        status_text=commentary or status, status=category, status_inferred=inferred, actions=actions,
+        provenance=_provenance(row, document),
         confidence=confidence, flagged=confidence < FLAG_BELOW,
     )
 
