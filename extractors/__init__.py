@@ -66,7 +66,7 @@ def validate(extracted: "Document | dict | str | Path", golden: "dict | str | Pa
     """Field-by-field score of a Document (or its JSON, or a path to it) against a golden file."""
     import json
 
-    from extractors.validation import compare_records, records_of
+    from extractors.validation import compare_records, golden_for, records_of
 
     def load(value):
         if isinstance(value, (str, Path)):
@@ -75,4 +75,5 @@ def validate(extracted: "Document | dict | str | Path", golden: "dict | str | Pa
             return value.model_dump(mode="json")
         return value
 
-    return compare_records(records_of(load(golden)), records_of(load(extracted)))
+    extracted = load(extracted)
+    return compare_records(golden_for(load(golden), extracted), records_of(extracted))

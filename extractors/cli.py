@@ -409,7 +409,7 @@ class BatchProgress:
 @app.command()
 def query(
     out: Path = typer.Argument(..., help="Output folder of `bilan batch`."),
-    sql: str = typer.Argument(..., help='SQL on the tables documents, pages, page_texts, measures, indicators, actions, progress_parts, recommendations, announcements, announcement_counts, stat_tables, stat_rows, repairs, errors, runs.'),
+    sql: str = typer.Argument(..., help='SQL on the tables documents, pages, page_texts, measures, indicators, actions, progress_parts, recommendations, announcements, announcement_counts, stat_tables, stat_rows, statistics, repairs, errors, runs.'),
     as_csv: bool = typer.Option(False, "--csv", help="CSV instead of a table."),
 ) -> None:
     """Run SQL on the DuckDB dataset of a batch (read-only; no other file, network or extension)."""
@@ -450,7 +450,7 @@ def validate(
         import json
 
         from extractors.errors import CorruptInput, InputNotFound
-        from extractors.validation import compare_records, records_of
+        from extractors.validation import compare_records, golden_for, records_of
 
         def load(path: Path) -> dict:
             if not path.is_file():
@@ -460,7 +460,8 @@ def validate(
             except (ValueError, UnicodeDecodeError) as e:
                 raise CorruptInput(path, f"not JSON: {e}") from e
 
-        report = compare_records(records_of(load(golden)), records_of(load(output)))
+        extracted = load(output)
+        report = compare_records(golden_for(load(golden), extracted), records_of(extracted))
         total = report.total
         if as_json:
             payload = {"f1": total.f1, "precision": total.precision, "recall": total.recall,

@@ -8,8 +8,15 @@ Scoring, chosen so that a number means the same thing for every record kind:
   similarity (>= TEXT_MATCH) for text, one-to-one fuzzy set matching for lists of organisations or
   strings, and element by element (paired by their text) for lists of objects such as indicators,
   whose sub-fields are then scored the same way.
+* Statistics have no id and a sentence may hold two: they pair by statement similarity, and a
+  statistic whose value is the golden one is preferred.
 * Unpaired golden records count all their items as missed, unpaired predictions all theirs as
   spurious. F1 is micro-averaged over all items; per-field figures use the same counts.
+* A record kind the golden file does not list is not scored (an empty list means "none").
+  `false` is no item (a flag that is not raised says nothing), `true` is one.
+* Where variants of one document differ in what they print (a typeset copy adds status labels
+  that the original does not print), the golden's `variant_overrides` gives, per variant path,
+  field values that replace the golden's for every record of a kind.
 Provenance, confidence and flags are not scored: they have no golden value.
 """
 from __future__ import annotations
@@ -27,9 +34,9 @@ IGNORED = {"provenance", "confidence", "flagged", "page"}
 ID_FIELDS = {"measure_id", "parent_id", "id", "action_id"}
 # Which field names a record or list element by, per record kind (first present wins).
 KEY_FIELDS = {"measures": ("measure_id", "title"), "recommendations": ("id", "title"),
-              "announcements": ("date", "title"), "tables": ("title",)}
+              "announcements": ("date", "title"), "tables": ("title",), "statistics": ("value", "statement")}
 TITLE_FIELDS = ("title", "text", "label")
-KINDS = ("measures", "recommendations", "announcements", "tables")
+KINDS = ("measures", "recommendations", "announcements", "tables", "statistics")
 
 
 def normalise(text: str) -> str:
@@ -39,7 +46,7 @@ def normalise(text: str) -> str:
 
 
 def empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+    return value is None or value is False or value == "" or value == [] or value == {}
 
 
 def same_scalar(name: str, gold: Any, pred: Any) -> bool:
@@ -170,6 +177,8 @@ def score_elements(report: Report, kind: str, key: str, label: str, gold: list[d
 
 
 def record_key(kind: str, record: dict) -> str:
+    if kind == "statistics":
+        return f"value={record.get('value')} {str(record.get('statement') or '')[:60]!r}"
     for name in KEY_FIELDS[kind]:
         if not empty(record.get(name)):
             return f"{name}={record[name]}"
@@ -180,6 +189,12 @@ def record_similarity(kind: str):
     id_field = {"measures": "measure_id", "recommendations": "id"}.get(kind)
 
     def similarity(g: dict, p: dict) -> float:
+        if kind == "statistics":
+            score = fuzz.token_sort_ratio(normalise(g.get("statement") or ""), normalise(p.get("statement") or ""))
+            if score < PAIR_BY_TITLE:
+                return 0.0
+            same_value = not empty(g.get("value")) and same_scalar("value", g.get("value"), p.get("value"))
+            return score + (100.0 if same_value else 0.0)
         if id_field and not empty(g.get(id_field)) and not empty(p.get(id_field)):
             return 1000.0 if same_scalar(id_field, g[id_field], p[id_field]) else 0.0
         score = fuzz.token_sort_ratio(normalise(g.get("title") or ""), normalise(p.get("title") or ""))
@@ -194,6 +209,8 @@ def compare_records(gold: dict, pred: dict, kinds: Iterable[str] = KINDS) -> Rep
     """gold and pred: Records-shaped dicts ({measures: [...], ...})."""
     report = Report()
     for kind in kinds:
+        if kind not in gold:
+            continue  # the golden says nothing about this kind
         gold_records, pred_records = gold.get(kind) or [], pred.get(kind) or []
         if not gold_records and not pred_records:
             continue
@@ -215,5 +232,16 @@ def records_of(data: dict) -> dict:
     return data
 
 
-def golden_kinds(golden: dict) -> Optional[list[str]]:
-    return [k for k in KINDS if k in records_of(golden)]
+def golden_for(golden: dict, extracted: dict) -> dict:
+    """The golden's records as the extracted variant should read them: `variant_overrides` whose
+    variant path ends the extracted document's source path replace fields of every record of
+    their kind."""
+    records = records_of(golden)
+    source = str(((extracted.get("source") or {}).get("path")) or "").replace("\\", "/")
+    for variant, kinds in (golden.get("variant_overrides") or {}).items():
+        if not source or not (source == variant or source.endswith("/" + variant)):
+            continue
+        records = dict(records)
+        for kind, values in kinds.items():
+            records[kind] = [{**record, **values} for record in records.get(kind) or []]
+    return records

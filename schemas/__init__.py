@@ -21,6 +21,7 @@ from schemas.records import (
     Recommendation,
     Records,
     StatRow,
+    Statistic,
     StatTable,
 )
 from schemas.repair import Repair, RepairResult
@@ -31,5 +32,5 @@ EXPORTED = {"document": Document, "repair": Repair, "records": Records, "table":
 
 __all__ = ["BBox", "Block", "Document", "Line", "Page", "PageTriage", "Source", "StageError", "Word", "Repair", "RepairResult", "EXPORTED",
            "Action", "Announcement", "Count", "Indicator", "Measure", "ProgressPart", "Provenance",
-           "Recommendation", "Records", "StatRow", "StatTable",
+           "Recommendation", "Records", "StatRow", "Statistic", "StatTable",
            "Cell", "Ruling", "Table", "TableProvenance", "TableSegment"]

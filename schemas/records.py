@@ -2,7 +2,7 @@
 them only with a schema version bump."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import Field
 
@@ -34,6 +34,11 @@ class Action(Frozen):
     lead: list[str] = Field(default_factory=list)
 
 
+# Progress categories, whatever words a document uses ("Réalisée", "Cible dépassée", "En cours"...).
+STATUS_CATEGORIES = ("done", "partly_done", "not_done", "exceeded", "ongoing", "no_target")
+StatusCategory = Literal["done", "partly_done", "not_done", "exceeded", "ongoing", "no_target"]
+
+
 class Measure(Frozen):
     measure_id: Optional[str] = Field(default=None, description='as printed: "1", "2.3"; None when unnumbered')
     parent_id: Optional[str] = None
@@ -48,7 +53,13 @@ class Measure(Frozen):
     resources: Optional[str] = None
     progress_percent: Optional[float] = Field(default=None, ge=0, description="as printed; above 100 when a target is exceeded")
     progress: list[ProgressPart] = Field(default_factory=list, description="when a measure reports several parts")
-    status_text: Optional[str] = None
+    status_text: Optional[str] = Field(default=None, description="what the document prints about the measure's "
+                                       "progress: its commentary, whole")
+    status: Optional[StatusCategory] = Field(default=None, description="progress as a category: done, partly_done "
+                                             "(below target), not_done, exceeded (above target), ongoing, no_target "
+                                             "(no target this period)")
+    status_inferred: bool = Field(default=False, description="the document prints no status: `status` was derived "
+                                  "from a percentage or a sentence")
     actions: list[Action] = Field(default_factory=list)
     provenance: Provenance
     confidence: float = Field(default=1.0, ge=0, le=1)
@@ -97,8 +108,23 @@ class StatTable(Frozen):
     flagged: bool = False
 
 
+class Statistic(Frozen):
+    """A measured figure reported in a sentence of prose ("76 % des organismes répondants estiment...")."""
+
+    value: float = Field(description="as printed, without sign words or unit: '39,6 %' -> 39.6")
+    unit: Optional[str] = Field(default=None, description="'%', 'points', '$', or for a count the counted noun as "
+                                "printed ('personnes', 'organismes')")
+    statement: str = Field(description="the sentence as printed")
+    subject: Optional[str] = Field(default=None, description="the population of a share as the sentence names it "
+                                   "('organismes répondants' in '76 % des organismes répondants...')")
+    provenance: Provenance
+    confidence: float = Field(default=1.0, ge=0, le=1)
+    flagged: bool = False
+
+
 class Records(Frozen):
     measures: list[Measure] = Field(default_factory=list)
     recommendations: list[Recommendation] = Field(default_factory=list)
     announcements: list[Announcement] = Field(default_factory=list)
     tables: list[StatTable] = Field(default_factory=list)
+    statistics: list[Statistic] = Field(default_factory=list)

@@ -6,7 +6,7 @@ its progress block. It shows the cues are general: nothing here is in seed 000."
 from __future__ import annotations
 
 from extractors.records.annex_columns import distribute, indicator_cells, org_cells
-from extractors.records.annex_progress import status_of, Entry
+from extractors.records.progress import status_of
 from extractors.records.annex_rows import read_row, split_names
 from extractors.records.from_text import lines_to_records
 from schemas import Document, Source
@@ -128,8 +128,12 @@ def test_flattened_plan_indicators():
 
 def test_flattened_plan_progress():
     found = measures()
-    assert [(found[k].progress_percent, found[k].status_text) for k in "1234"] == [
-        (100, "Réalisée"), (45, "Partiellement réalisée"), (None, "Reportée"), (30, "Partiellement réalisée")]
+    assert [(found[k].progress_percent, found[k].status) for k in "1234"] == [
+        (100, "done"), (45, "partly_done"), (None, "not_done"), (30, "partly_done")]
+    assert all(found[k].status_inferred for k in "1234")  # the report prints no status label
+    # the commentary as printed, whole
+    assert found["2"].status_text == "Un premier stationnement incitatif a ouvert près de la gare de Buckingham."
+    assert found["3"].status_text == "Mesure reportée : le tracé sera soumis au conseil en 2025."
 
 
 # --- the helpers, one cue at a time -----------------------------------------------------------------
@@ -167,8 +171,12 @@ def test_indicators_distributed_by_shared_words():
 
 
 def test_status_derived_from_what_is_printed():
-    assert status_of(Entry(percent=120)) == "Cible dépassée"
-    assert status_of(Entry(percent=100)) == "Réalisée"
-    assert status_of(Entry(percent=0)) == "Non réalisée"
-    assert status_of(Entry(percent=80, printed_status="En cours")) == "En cours"
-    assert status_of(Entry(sentence="Aucune cible n'était fixée pour 2024-2025.")) == "Aucune cible en 2024-2025"
+    assert status_of(None, 120, None) == ("exceeded", True)
+    assert status_of(None, 100, None) == ("done", True)
+    assert status_of(None, 0, None) == ("not_done", True)
+    assert status_of("En cours", 80, None) == ("ongoing", False)  # a printed label wins over the percentage
+    assert status_of("Non débuté", None, None) == ("not_done", False)
+    assert status_of("Cible dépassée", 112, None) == ("exceeded", False)
+    assert status_of(None, None, "Aucune cible n'était fixée pour 2024-2025. Les travaux se poursuivent.") == ("no_target", True)
+    assert status_of(None, 60, "Cette mesure n'a pas été réalisée, faute de partenaires.") == ("not_done", True)
+    assert status_of(None, None, "Trois liaisons ont été ajoutées.") == (None, False)  # nothing to go on

@@ -116,7 +116,9 @@ def test_annual_report_dump_fields_by_layout(path):
     # the facing progress page, block by block
     assert [by_id[k].progress_percent for k in ("2", "5", "7", "11", "13")] == [None, 107, 50, None, 72]
     assert [p.label for p in by_id["1"].progress] == ["OPTMQ", "OIIAQ"]
-    assert by_id["6"].status_text == "Non réalisée" and by_id["11"].status_text == "Aucune cible en 2023-2024"
+    assert (by_id["6"].status, by_id["11"].status, by_id["5"].status) == ("not_done", "no_target", "exceeded")
+    assert by_id["6"].status_text == "Cette mesure n'a pas été réalisée, un comité de concertation n'ayant pu être constitué."
+    assert by_id["13"].status_text == "Pour l'année financière 2023-2024, 43 prêts ont été octroyés."
 
 
 # --- documents written for these tests (general cues, not the corpus) ------------------------------
@@ -218,8 +220,9 @@ Autres régions\t31 %
 def test_composed_advice_recommendations_and_table():
     records = lines_to_records(text_document(ADVICE))
     assert [(r.id, r.title, r.items) for r in records.recommendations] == [
-        ("2.1", "Simplifier l'accès aux services", ["d'offrir un guichet unique;", "de publier les délais de traitement."]),
-        ("2.2", "Mieux former le personnel", [])]
+        ("2.1", "Simplifier l'accès aux services",
+         ["Le conseil recommande :", "d'offrir un guichet unique;", "de publier les délais de traitement."]),
+        ("2.2", "Mieux former le personnel", ["Aucune liste ici, seulement un paragraphe."])]
     (table,) = records.tables
     assert table.title == "Répartition des répondants selon la région"
     assert [(r.label, r.value, r.unit, r.column) for r in table.rows] == [
@@ -249,7 +252,7 @@ def test_composed_web_page_table_and_recommendations(tmp_path):
         ("Accueil", "2021", 72, "%"), ("Accueil", "2022", 80, "%"),
         ("Francisation", "2021", 65, "%"), ("Francisation", "2022", 70.5, "%")]
     assert [(r.id, r.items) for r in records.recommendations] == [
-        ("1", ["Former le personnel;", "Réduire l'attente."]), ("2", [])]
+        ("1", ["Former le personnel;", "Réduire l'attente."]), ("2", ["Un paragraphe."])]
     assert records.measures == [] and records.announcements == []
 
 

@@ -70,14 +70,15 @@ def place(provenance) -> dict:
 @dataset_table("documents", {
     "doc_id": STR, "path": STR, "sha256": STR, "kind": STR, "page_count": INT, "pages_read": INT, "status": STR,
     "n_errors": INT, "n_repairs": INT, "n_measures": INT, "n_recommendations": INT, "n_announcements": INT,
-    "n_stat_tables": INT})
+    "n_stat_tables": INT, "n_statistics": INT})
 def document_rows(entry: DocumentRows):
     d = entry.document
     yield {"doc_id": entry.doc_id, "path": d.source.path, "sha256": d.source.sha256, "kind": d.source.kind,
            "page_count": d.source.page_count, "pages_read": len(d.pages), "status": d.status,
            "n_errors": sum(e.level == "error" for e in d.errors), "n_repairs": len(d.repairs),
            "n_measures": len(d.records.measures), "n_recommendations": len(d.records.recommendations),
-           "n_announcements": len(d.records.announcements), "n_stat_tables": len(d.records.tables)}
+           "n_announcements": len(d.records.announcements), "n_stat_tables": len(d.records.tables),
+           "n_statistics": len(d.records.statistics)}
 
 
 @dataset_table("pages", {
@@ -102,15 +103,16 @@ def page_text_rows(entry: DocumentRows):
 @dataset_table("measures", {
     "record_id": STR, "doc_id": STR, "position": INT, "measure_id": STR, "parent_id": STR, "theme": STR,
     "group_name": STR, "title": STR, "description": STR, "lead": LIST_STR, "collaborators": LIST_STR,
-    "deadline": STR, "resources": STR, "progress_percent": FLT, "status_text": STR, "confidence": FLT,
-    "flagged": BOOL, **PLACE})
+    "deadline": STR, "resources": STR, "progress_percent": FLT, "status_text": STR, "status": STR,
+    "status_inferred": BOOL, "confidence": FLT, "flagged": BOOL, **PLACE})
 def measure_rows(entry: DocumentRows):
     for position, m in enumerate(entry.document.records.measures):
         yield {"record_id": entry.record_id("measure", position), "doc_id": entry.doc_id, "position": position,
                "measure_id": m.measure_id, "parent_id": m.parent_id, "theme": m.theme, "group_name": m.group,
                "title": m.title, "description": m.description, "lead": m.lead, "collaborators": m.collaborators,
                "deadline": m.deadline, "resources": m.resources, "progress_percent": m.progress_percent,
-               "status_text": m.status_text, "confidence": m.confidence, "flagged": m.flagged, **place(m.provenance)}
+               "status_text": m.status_text, "status": m.status, "status_inferred": m.status_inferred,
+               "confidence": m.confidence, "flagged": m.flagged, **place(m.provenance)}
 
 
 def measure_children(entry: DocumentRows, kind: str, field: str):
@@ -194,6 +196,17 @@ def stat_row_rows(entry: DocumentRows):
             yield {"record_id": f"{parent}-row-{position}", "stat_table_record_id": parent, "doc_id": entry.doc_id,
                    "position": position, "label": row.label, "column_label": row.column, "value": row.value,
                    "unit": row.unit}
+
+
+@dataset_table("statistics", {
+    "record_id": STR, "doc_id": STR, "position": INT, "value": FLT, "unit": STR, "subject": STR, "statement": STR,
+    "confidence": FLT, "flagged": BOOL, **PLACE})
+def statistic_rows(entry: DocumentRows):
+    """The figures the document's prose reports as results, one row each."""
+    for position, s in enumerate(entry.document.records.statistics):
+        yield {"record_id": entry.record_id("statistic", position), "doc_id": entry.doc_id, "position": position,
+               "value": s.value, "unit": s.unit, "subject": s.subject, "statement": s.statement,
+               "confidence": s.confidence, "flagged": s.flagged, **place(s.provenance)}
 
 
 @dataset_table("repairs", {

@@ -305,7 +305,8 @@ def units_to_annex_measures(units: list[Unit], file: str, skip: set[int]) -> lis
             measure_id=str(draft.number), theme=draft.theme, title=draft.title_text, lead=lead,
             collaborators=partners, indicators=draft.indicators,
             progress_percent=found.percent if found else None, progress=found.parts if found else [],
-            status_text=found.status if found else None,
+            status_text=found.commentary if found else None, status=found.status if found else None,
+            status_inferred=found.inferred if found else False,
             provenance=Provenance(file=file, page=draft.unit.page, bbox=draft.unit.bbox,
                                   line=draft.unit.line if draft.unit.bbox is None else None),
             confidence=CONFIDENCE, flagged=True))

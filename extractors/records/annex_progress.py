@@ -11,10 +11,9 @@ The paragraphs after the opening line are the entry's text.
   with labels that follow each other are the parts of one measure.
 * When a band has fewer measures than entries, the extra entries are parts of the measures that
   have as many indicators (one part per indicator, labelled by it).
-* `status_text`: the words printed after the percentage when there are any ("100 % — Réalisée");
-  otherwise the usual status vocabulary is derived from what is printed: above 100 % "Cible
-  dépassée", 100 % "Réalisée", between "Partiellement réalisée", 0 % or a "not done" sentence "Non
-  réalisée", a "no target" sentence "Aucune cible" (with the period it names).
+* `status_text`: the entry's paragraphs, the commentary as printed; `status`: the category of the
+  label printed after the percentage ("100 % — Réalisée"), else inferred from the percentage or
+  the entry's opening sentence (`records.progress`).
 """
 from __future__ import annotations
 
@@ -25,6 +24,7 @@ from typing import Optional
 from schemas.records import ProgressPart
 
 from extractors.records.measure_fields import fold
+from extractors.records.progress import join_paragraphs, status_of
 from extractors.records.units import Unit
 
 HEADING = re.compile(r"^(?:[ée]tat\s+d['’]\s*avancement|[ée]tat\s+de\s+(?:la\s+)?r[ée]alisation|bilan\s+des\s+mesures|"
@@ -33,7 +33,6 @@ PERCENT_LINE = re.compile(r"^(-?\d{1,3}(?:[.,]\d+)?)\s*%\s*(?:[-–—:]\s*)?(.*
 NOT_DONE = re.compile(r"\b(?:non\s+r[ée]alis[ée]e?s?|pas\s+(?:été\s+)?r[ée]alis[ée]e?s?|abandonn[ée]e?s?|"
                       r"report[ée]e?s?)\b", re.I)
 NO_TARGET = re.compile(r"\b(?:pas\s+de\s+cible|aucune\s+cible)\b", re.I)
-PERIOD = re.compile(r"\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\b")
 STATUS_WORDS = ("realise", "non realise", "en cours", "partiellement", "termine", "abandonne", "reporte", "atteint",
                 "depasse", "complete", "a venir", "en continu")
 
@@ -58,9 +57,11 @@ class Progress:
     """What a measure gets from its entry."""
 
     percent: Optional[float]
-    status: Optional[str]
+    status: Optional[str]  # category (schemas.records.STATUS_CATEGORIES)
+    inferred: bool  # no status label printed: the category comes from the percentage or a sentence
     parts: list[ProgressPart]
     text: str  # the entry's paragraphs: words for placing indicators
+    commentary: Optional[str]  # the same paragraphs as printed, for status_text
 
 
 def _status_word(text: str) -> bool:
@@ -126,24 +127,6 @@ def _merge_labelled(found: list[Entry]) -> list[Entry]:
     return out
 
 
-def status_of(entry: Entry) -> Optional[str]:
-    if entry.printed_status:
-        return entry.printed_status
-    if entry.sentence and NO_TARGET.search(entry.sentence):
-        period = PERIOD.search(entry.sentence)
-        return f"Aucune cible en {period.group(0)}" if period else "Aucune cible"
-    if entry.sentence and NOT_DONE.search(entry.sentence):
-        said = fold(NOT_DONE.search(entry.sentence).group(0))
-        return "Abandonnée" if said.startswith("abandon") else "Reportée" if said.startswith("report") else "Non réalisée"
-    if entry.percent is None:
-        return None
-    if entry.percent > 100:
-        return "Cible dépassée"
-    if entry.percent == 100:
-        return "Réalisée"
-    return "Partiellement réalisée" if entry.percent > 0 else "Non réalisée"
-
-
 def _progress(entries_of_measure: list[Entry], indicator_texts: list[str], preface: list[str]) -> Progress:
     parts_src = [p for e in entries_of_measure for p in (e.parts or [e])] if (
         len(entries_of_measure) > 1 or entries_of_measure[0].parts) else []
@@ -154,9 +137,10 @@ def _progress(entries_of_measure: list[Entry], indicator_texts: list[str], prefa
             parts.append(ProgressPart(percent=part.percent, label=label))
     head = entries_of_measure[0]
     percent = head.percent if head.percent is not None else (parts[0].percent if parts else None)
-    summary = Entry(percent=percent, printed_status=head.printed_status, sentence=head.sentence)
-    text = " ".join(preface + [t for e in entries_of_measure for t in e.text])
-    return Progress(percent, status_of(summary), parts if len(parts) >= 2 else [], text)
+    paragraphs = preface + [t for e in entries_of_measure for t in e.text]
+    commentary = join_paragraphs(paragraphs)
+    status, inferred = status_of(head.printed_status, percent, head.sentence or commentary)
+    return Progress(percent, status, inferred, parts if len(parts) >= 2 else [], " ".join(paragraphs), commentary)
 
 
 def assign(block: list[Unit], indicator_counts: list[int], indicator_texts: list[list[str]]) -> list[Optional[Progress]]:

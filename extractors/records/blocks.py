@@ -17,7 +17,8 @@ from extractors.records.fields import clean_text, split_orgs, target_phrase, tra
 from extractors.records.units import Unit
 
 SECTION_WORDS = {
-    "actions": r"actions?(?: prévues| à réaliser)?|moyens? d['’]action|activités(?: prévues)?|interventions?",
+    "actions": r"actions?(?: prévues| à réaliser| prioritaires?)?|moyens? d['’]action|activités(?: prévues)?|interventions?|"
+               r"priorités? d['’]action",
     "indicators": r"indicateurs?(?: de (?:performance|résultats?|suivi|réussite))?|résultats? attendus?|mesures? de suivi",
     "targets": r"cibles?(?: visées?)?",
     "deadline": r"échéances?|échéanciers?|calendrier|date de réalisation|horizon",
@@ -69,6 +70,63 @@ def _entry_like(text: str) -> bool:
 class Entry:
     kind: str  # "action" / "indicator"
     unit: Unit
+    more: list[str] = field(default_factory=list)  # its wrapped lines the layout printed apart
+    target: Optional[str] = None  # from a row of targets printed beside it
+    deadline: Optional[str] = None
+
+    @property
+    def text(self) -> str:
+        return " ".join([self.unit.text, *self.more])
+
+
+TARGET_CELL = re.compile(r"^(?:[+\-−–]?\s?\d[\d  ]*(?:,\d+)?\s?(?:%|M|G|k|M\$|\$|heures?|minutes?|jours?|semaines?|mois)?|[–—-])$")
+PERIOD_CELL = re.compile(r"^(?:19|20)\d\d(?:\s?[-–]\s?(?:19|20)?\d\d)?$")
+NUMBERED_CELL = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
+
+
+def _cells(unit: Unit) -> list[str]:
+    return [c.strip() for c in unit.cells or [] if c.strip()]
+
+
+def _indicator_table_line(unit: Unit, entries: list["Entry"], periods: list[str]) -> bool:
+    """Lines of an indicators table read as text (targets by period beside each indicator): a row
+    of periods, a row of targets (the last one printed is the indicator's target, for the last
+    period), a row that opens a numbered indicator, a wrapped line of the indicator. Consumed here."""
+    cells = _cells(unit)
+    if unit.kind == "row" and cells and all(PERIOD_CELL.match(c) for c in cells):
+        periods[:] = cells
+        return True
+    if unit.kind == "row" and cells and all(re.fullmatch(r"cibles?", c, re.I) for c in cells):
+        return True
+    if unit.kind == "row" and cells and (m := NUMBERED_CELL.match(cells[0])) and not TARGET_CELL.match(m.group(2)):
+        entries.append(Entry("indicators", Unit(m.group(2), "item", marker=m.group(1) + ".", number=m.group(1),
+                                                page=unit.page, line=unit.line, bbox=unit.bbox, origin=unit.origin)))
+        return True
+    last = entries[-1] if entries and entries[-1].kind == "indicators" else None
+    if last is None:
+        return False
+    if unit.kind == "row" and cells:
+        k = len(cells)
+        while k > 0 and TARGET_CELL.match(cells[k - 1]):
+            k -= 1
+        words, targets = cells[:k], cells[k:]
+        if words and not (words[0][:1].islower() and last.unit.number):
+            return False
+        if words:
+            last.more.append(" ".join(words))  # the indicator's wrapped line, its targets beside it
+        if targets and last.target is None:
+            printed = [c for c in targets if re.search(r"\d", c)]
+            last.target = printed[-1] if printed else None
+            if periods and len(targets) == len(periods) and printed:
+                last.deadline = periods[max(j for j, c in enumerate(targets) if re.search(r"\d", c))]
+        return True
+    if unit.kind == "para" and last.unit.number:
+        # a numbered indicators table: a wrapped line goes on in lower case under the indicator's text;
+        # anything else is a piece of a target cell ("+ 1 % par", "rapport à") or a note
+        if unit.text[:1].islower() and not unit.gap_before and abs(unit.indent - (last.unit.bbox or (0,))[0]) < 40:
+            last.more.append(unit.text.strip())
+        return not unit.text.startswith("*")
+    return False
 
 
 @dataclass
@@ -83,6 +141,7 @@ class Body:
     deadline: Optional[str] = None
     resources: Optional[str] = None
     structured: bool = False  # keyword sections, fields or an action list were seen
+    labelled: bool = False  # a labelled part ("Action prioritaire : …", "Responsable : …") was seen
     split_by_content: bool = False
 
 
@@ -120,6 +179,7 @@ def read_body(units: list[Unit], uses_keywords: bool, sub_items: set[int]) -> tu
     styles: dict[str, str] = {}
     seen_kinds: list[str] = []
     loose: list[Unit] = []
+    periods: list[str] = []
     for unit in units:
         if unit.kind == "note":  # a footnote closes the lists above it
             section = None if section in ("actions", "indicators") else section
@@ -135,7 +195,7 @@ def read_body(units: list[Unit], uses_keywords: bool, sub_items: set[int]) -> tu
             continue
         if f := field_of(unit):
             name, value = f
-            body.structured = True
+            body.structured = body.labelled = True
             if name == "lead":
                 body.lead.extend(split_orgs(value))
             elif name == "collaborators":
@@ -152,6 +212,8 @@ def read_body(units: list[Unit], uses_keywords: bool, sub_items: set[int]) -> tu
                 body.indicators.append({"text": value, "target": value, "deadline": None})
             elif name == "actions":
                 body.actions.append({"action_id": None, "text": clean_text(value), "lead": []})
+            continue
+        if section == "indicators" and _indicator_table_line(unit, entries, periods):
             continue
         if section in ("actions", "indicators"):
             if unit.kind == "item" or (unit.kind in ("para", "heading") and not is_prose(unit) and _entry_like(unit.text)):
@@ -251,7 +313,10 @@ def share_out(bodies: list[Body], texts: list[str], entries: list[Entry]) -> Non
             if entry.kind == "actions":
                 body.actions.append(action_of(entry.unit, numbered=entry.unit.number is not None))
             else:
-                body.indicators.append(indicator_of(entry.unit.text))
+                indicator = indicator_of(entry.text)
+                if entry.target is not None:
+                    indicator.update(target=entry.target, deadline=entry.deadline)
+                body.indicators.append(indicator)
         body.structured = body.structured or bool(seg)
 
 

@@ -74,6 +74,7 @@ from extractors.records.measure_fields import (
 from extractors.records.measure_mend import repair_ids
 from extractors.records.measure_pages import mark_margins, prepare_page, PageView
 from extractors.records.measure_rows import bar_text, heading_above, read_rows
+from extractors.records.progress import cell_commentary, status_of
 from schemas import Document
 from schemas.records import Action, Measure, Provenance
 from schemas.table import Table
@@ -236,6 +237,8 @@ def _measure(row: MeasureRow, state: ReadState, document: Document) -> Optional[
         targets = any(c.targets for c in cols if c.role == "indicators")
         indicators = indicators_of(cell_paragraphs(cells["indicators"], unit), targets)
     percent, status, parts = progress_of(lines_of("progress")) if "progress" in cells else (None, None, [])
+    _, commentary = cell_commentary(cell_paragraphs(cells.get("progress", []), unit))
+    category, inferred = status_of(status, percent, commentary)
     actions = []
     for p in cell_paragraphs(cells.get("actions", []), unit):
         text = strip_bullet(paragraph_text(p))
@@ -256,7 +259,8 @@ def _measure(row: MeasureRow, state: ReadState, document: Document) -> Optional[
         measure_id=measure_id, parent_id=parent_of(measure_id), theme=theme, group=group, title=title or "",
         description=description, lead=lead, collaborators=partners, indicators=indicators,
         deadline=values["deadline"], resources=values["resources"], progress_percent=percent, progress=parts,
-        status_text=status, actions=actions, provenance=_provenance(row, document),
+        status_text=commentary or status, status=category, status_inferred=inferred, actions=actions,
+        provenance=_provenance(row, document),
         confidence=confidence, flagged=confidence < FLAG_BELOW,
     )
 

@@ -1,5 +1,6 @@
 """Records read from a Document's text in reading order: measures of numbered plans,
-recommendations, press-release announcements and survey tables of percentages.
+recommendations, press-release announcements, survey tables of percentages and the statistics
+sentences report.
 
 Works on any input kind through `records_units` (text dumps, web text and HTML, born-digital
 and OCR'd PDF pages): numbering, headings, keywords and order rebuild the records. Every record
@@ -11,6 +12,8 @@ from schemas import Document, Records
 
 from extractors.records.announcements import units_to_announcements
 from extractors.records.annex import units_to_annex_measures
+from extractors.records.figures import units_to_statistics
+from extractors.records.outline import units_to_outline_measures
 from extractors.records.plans import units_to_measures
 from extractors.records.recommendations import units_to_recommendations
 from extractors.records.stats import units_to_tables
@@ -24,6 +27,9 @@ def lines_to_records(document: Document) -> Records:
     recommendations, claimed = units_to_recommendations(units, file)
     tables, table_units = units_to_tables(units, file)
     skip = claimed | table_units
-    measures = units_to_measures(units, file, skip) or units_to_annex_measures(units, file, skip)
+    measures = (units_to_measures(units, file, skip) or units_to_annex_measures(units, file, skip)
+                or units_to_outline_measures(units, file, skip))
     announcements = units_to_announcements(units, file)
-    return Records(measures=measures, recommendations=recommendations, announcements=announcements, tables=tables)
+    statistics = units_to_statistics(units, file, table_units)
+    return Records(measures=measures, recommendations=recommendations, announcements=announcements, tables=tables,
+                   statistics=statistics)

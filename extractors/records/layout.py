@@ -117,7 +117,7 @@ def page_rows(page: Page) -> list[Row]:
             line_of.setdefault(i, n)
     placed = []
     for i, word in enumerate(page.words):
-        if not word.bbox or not word.text.strip() or SPECK.match(word.text.strip()):
+        if not word.bbox or not word.text.strip() or (word.origin == "ocr" and SPECK.match(word.text.strip())):
             continue
         x0, top, x1, bottom = word.bbox
         shift = slope * ((x0 + x1) / 2 - mid)
@@ -154,7 +154,7 @@ def page_rows(page: Page) -> list[Row]:
     return rows
 
 
-SPECK = re.compile(r"^[.,:;'`|_~\"^]+$")  # OCR reads dust as punctuation
+SPECK = re.compile(r"^[.,:;'`|_~\"^]+$")  # OCR reads dust as punctuation (a text layer's " :" is French spacing)
 FURNITURE_DIGITS = re.compile(r"\d+")
 
 

@@ -20,7 +20,12 @@ from extractors.records.units import TERMINAL, Unit
 PREFIX_RE = re.compile(r"^(?:mesure|action|chantier|engagement|initiative)\s+(?:n[o°]\s*)?(\d+(?:\.\d+)*)\b\.?"
                        r"\s*[—–:.\-]?\s*(.*)$", re.I)
 THEME_RE = re.compile(r"^(objectif|axe|orientation|priorité|volet|enjeu|thème|domaine|section|partie)\s+(?:n[o°]\s*)?"
-                      r"(\d+|[IVX]+)\b\.?\s*[—–:.\-]?\s*(.*)$", re.I)
+                      r"(\d+|[IVX]+)\b(?!\.\d)\.?\s*[—–:.\-]?\s*(.*)$", re.I)
+# A plan without "Mesure N" headings carries its measures at its deepest numbered level ("Objectif 1.2"
+# under "Orientation 1"): those headings are measures, the levels above them themes.
+LEVEL_RE = re.compile(r"^(?:objectif|axe|orientation|priorité|volet|enjeu|chantier|action|engagement)\s+(?:n[o°]\s*)?"
+                      r"(\d+(?:\.\d+)+)\b\.?\s*[—–:.\-]?\s*(.*)$", re.I)
+TOC_LINE = re.compile(r"(?:\.\s*){3,}\s*(?:\d{1,3}|[ivxlc]+)\s*$|\s\d{1,3}$", re.I)
 
 
 @dataclass
@@ -54,10 +59,18 @@ def heading_like(unit: Unit, nxt: Optional[Unit]) -> bool:
     return unit.gap_before and (nxt is None or nxt.gap_before) and len(text) <= 100
 
 
+def is_toc_line(units: list[Unit], i: int) -> bool:
+    """A table-of-contents entry: a line ending with dot leaders and a page number, among others."""
+    def toc(k: int) -> bool:
+        return 0 <= k < len(units) and len(units[k].text) < 200 and bool(TOC_LINE.search(units[k].text.strip())) \
+            and (bool(re.search(r"(?:\.\s*){3,}", units[k].text)) or units[k].kind == "row")
+    return toc(i) and (toc(i - 1) or toc(i + 1))
+
+
 def find_themes(units: list[Unit]) -> list[tuple[int, int, str]]:
     themes = []
     for i, unit in enumerate(units):
-        if unit.kind in ("item", "row") or not (m := THEME_RE.match(unit.text.strip())):
+        if unit.kind in ("item", "row") or not (m := THEME_RE.match(unit.text.strip())) or is_toc_line(units, i):
             continue
         label, rest = unit.text.strip(), m.group(3).strip()
         end = i + 1
@@ -70,10 +83,18 @@ def find_themes(units: list[Unit]) -> list[tuple[int, int, str]]:
 
 def find_candidates(units: list[Unit], skip: set[int]) -> dict[int, Head]:
     heads: dict[int, Head] = {}
+    prefixed = any(PREFIX_RE.match(u.text.strip()) for u in units if u.marker is None and u.kind != "row")
     for i, unit in enumerate(units):
-        if i in skip or unit.kind == "row":
+        if i in skip or unit.kind == "row" or is_toc_line(units, i):
             continue
         text = unit.text.strip()
+        if not prefixed and unit.marker is None and unit.kind in ("heading", "para") and (m := LEVEL_RE.match(text)):
+            title, end = m.group(2).strip(), i + 1
+            if not title and end < len(units) and title_like(units[end].text):
+                title, end = units[end].text, end + 1
+            if title:
+                heads[i] = Head(i, end, tuple(int(p) for p in m.group(1).split(".")), title, "prefix", unit)
+            continue
         if unit.marker is None and (m := PREFIX_RE.match(text)):
             number = tuple(int(p) for p in m.group(1).split("."))
             title, end = m.group(2).strip(), i + 1
@@ -161,7 +182,7 @@ def walk_numbering(units: list[Unit], candidates: dict[int, Head], skip: set[int
 
 
 def _evidence(head: Head, body: Body, had_section: bool) -> bool:
-    if head.how == "prefix" or had_section or body.lead or body.indicators or body.deadline:
+    if head.how == "prefix" or had_section or body.labelled or body.lead or body.indicators or body.deadline:
         return True
     with_lead = sum(1 for a in body.actions if a["lead"])
     return with_lead >= 2 and with_lead * 2 >= len(body.actions)
@@ -172,17 +193,33 @@ def units_to_measures(units: list[Unit], file: str, skip: set[int]) -> list[Meas
     theme_spans = {k for start, end, _ in themes for k in range(start, end)}
     candidates = find_candidates(units, skip | theme_spans)
     rejected: set[int] = set()
+    accepted_numbers: set[tuple[int, ...]] = set()
     for _ in range(4):  # a rejected family of headings (a breadcrumb, chapters) may hide the real one
         read, sections, sub_items = _read_heads(units, candidates, skip | theme_spans | rejected, themes)
         if not read:
             return []
         accepted: set[int] = set()
-        for depth in {len(r[0].number) for r in read}:
+        accepted_depths: list[int] = []
+        for depth in sorted({len(r[0].number) for r in read}):
             family = [r for r in read if len(r[0].number) == depth]
             if sum(1 for head, body, _, had, _ in family if _evidence(head, body, had)) * 2 > len(family):
+                # sub-headings numbered under accepted measures (1.2.1 under 1.2) are parts of them
+                nested = [r for r in family if any(r[0].number[:d] in accepted_numbers for d in accepted_depths)]
+                if accepted_depths and len(nested) * 2 > len(family):
+                    continue
                 accepted.update(id(r[0]) for r in family)
+                accepted_depths.append(depth)
+                accepted_numbers = {r[0].number for r in read if id(r[0]) in accepted}
         if accepted:
-            read = [r for r in read if id(r[0]) in accepted]
+            kept = [r for r in read if id(r[0]) in accepted]
+            if len(kept) < len(read):
+                # the rejected headings (a numbered list inside the measures) no longer cut their bodies
+                starts = {r[0].start for r in kept}
+                again, sections, sub_items = _read_heads(units, {k: h for k, h in candidates.items() if k in starts},
+                                                         skip | theme_spans | rejected, themes)
+                if {r[0].start for r in again} == starts:
+                    kept = again
+            read = kept
             break
         rejected |= {r[0].start for r in read}
     else:
@@ -201,7 +238,8 @@ def units_to_measures(units: list[Unit], file: str, skip: set[int]) -> list[Meas
             pending = []
         else:
             pending.append((head, body))
-    return [_measure(head, body, _theme_of(head.start, themes, sections, units), file) for head, body, *_ in read]
+    return [_measure(head, body, _theme_of(head.start, themes, sections, units, head.number), file)
+            for head, body, *_ in read]
 
 
 def _read_heads(units: list[Unit], candidates: dict[int, Head], skip: set[int],
@@ -233,7 +271,15 @@ def _positional_ids(head: Head, own: list[Unit], body: Body) -> None:
                 action["action_id"] = str(n)
 
 
-def _theme_of(start: int, themes: list[tuple[int, int, str]], sections: list[int], units: list[Unit]) -> Optional[str]:
+def _theme_of(start: int, themes: list[tuple[int, int, str]], sections: list[int], units: list[Unit],
+              number: tuple[int, ...] = ()) -> Optional[str]:
+    if len(number) > 1:
+        # a numbered section above the measure ("1. Accès aux soins" over "1.1 …") is its theme
+        parent = ".".join(map(str, number[:-1]))
+        above = [u for u in units[:start] if u.number == parent and u.kind in ("item", "heading", "para")]
+        if above and not themes:
+            unit = above[-1]
+            return clean_text(f"{unit.marker} {unit.text}" if unit.marker else unit.text)
     if themes:
         before = [t for t in themes if t[0] < start]
         return before[-1][2] if before else None

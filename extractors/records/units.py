@@ -20,6 +20,7 @@ from extractors.french.line_join import join_wrapped_lines
 from extractors.records.layout import Row, document_rows
 
 BULLETS = "•·▪◦‣∙●○■□-–—*+¢©®»>o°e✓➢➤❖"  # with what OCR makes of a bullet (*, +, ¢, °, e, o)
+FIGURE_BULLETS = "•·▪◦‣∙●○■□-–—➢➤❖✓*"  # bullets that may open on a figure ("• 40 % avec une entente")
 MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|"
           "décembre|decembre")
 NUMBER_MARKER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:[.)]|\s*[-–—:])?$")
@@ -66,7 +67,8 @@ def split_marker(text: str) -> tuple[Optional[str], Optional[str], str]:
     rest = rest.strip()
     if not rest:
         return None, None, stripped
-    if len(first) == 1 and first in BULLETS and (LETTERS.match(rest) or rest[:1] in "«\"(“"):
+    if len(first) == 1 and first in BULLETS and (LETTERS.match(rest) or rest[:1] in "«\"(“"
+                                                 or (first in FIGURE_BULLETS and rest[:1].isdigit())):
         if first in "oe" and not rest[:1].isupper():
             return None, None, stripped
         return first, None, rest
@@ -206,6 +208,8 @@ def _runs_on(unit: Unit, prev: Row, row: Row, cont_x: float, page: _Page) -> boo
     else:
         scale = max(row.height, prev.height) / page.body if page.body else 1
         step_ok = row.column == prev.column and 0 < row.yc - prev.yc <= 1.3 * page.pitch * max(scale, 1)
+    # a bold run inside a sentence (a key figure, a lead word) changes the weight, not the paragraph
+    same_weight = same_weight or ((lower or dangling) and not ends)
     return step_ok and same_size and same_weight and aligned
 
 

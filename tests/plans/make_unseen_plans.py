@@ -327,6 +327,9 @@ def golden_sainte_adele() -> list[dict]:
     return out
 
 
+STATUS_CATEGORY = {"En cours": "ongoing", "Non débuté": "not_done", "Réalisé": "done"}  # schemas.records categories
+
+
 def golden_val_des_cedres() -> list[dict]:
     out = []
     for orientation, actions in VAL_DES_CEDRES:
@@ -334,7 +337,7 @@ def golden_val_des_cedres() -> list[dict]:
             out.append({"measure_id": no, "parent_id": no.rsplit(".", 1)[0], "theme": orientation, "title": action,
                         "lead": leads, "collaborators": partners,
                         "indicators": [{"text": indicator, "target": None, "deadline": None}], "deadline": deadline,
-                        "progress_percent": pct, "status_text": status,
+                        "progress_percent": pct, "status_text": status, "status": STATUS_CATEGORY[status],
                         "progress": [{"percent": v, "label": label, "status": None} for label, v in parts]})
     return out
 
