@@ -3,6 +3,7 @@
     .venv/bin/python bench/repair_bench.py                 # all figures, about a minute
     .venv/bin/python bench/repair_bench.py --details       # plus every remaining error
     .venv/bin/python bench/repair_bench.py --context-methods   # also a/à by spaCy and Grammalecte
+    .venv/bin/python bench/repair_bench.py --long-line 5000000 # only: the seeds as one line, up to 5 MB
 
 Inputs: bench/devset/ (Tesseract eng and fra output of typeset scans of seeds 001-004, made by
 bench/make_devset.py), golden/000_first_pages.txt (hand-corrected), ../shared/seeds,
@@ -157,12 +158,35 @@ def speed() -> tuple[float, float]:
     return rate, min(loads)
 
 
+def long_line(max_bytes: int) -> list[tuple[int, float, float]]:
+    """(characters, CPU seconds, words/s) of repair on the seeds flattened to one line, repeated
+    up to `max_bytes`: a dump without line breaks (issue 11) must take time linear in its length."""
+    one = " ".join(" ".join(seed_text(p).split()) for p in ("000", "001", "002", "003", "004")) + " "
+    lexicon = load_lexicon()
+    out = []
+    copies = 1
+    while True:
+        text = one * copies
+        start = time.process_time()
+        repair_text(text, lexicon)
+        seconds = time.process_time() - start
+        out.append((len(text), seconds, len(text.split()) / seconds))
+        if len(text.encode("utf-8")) >= max_bytes:
+            return out
+        copies = min(copies * 4, max(copies + 1, max_bytes // len(one.encode("utf-8")) + 1))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--details", action="store_true", help="print every remaining error")
     parser.add_argument("--context-methods", action="store_true", help="compare a/à by rules, spaCy and Grammalecte")
+    parser.add_argument("--long-line", type=int, metavar="BYTES", help="only the one-line dump check, up to BYTES")
     args = parser.parse_args()
     load_lexicon()
+    if args.long_line:
+        for chars, seconds, rate in long_line(args.long_line):
+            print(f"One line of {chars:>9,} characters: {seconds:7.2f} CPU s, {rate:,.0f} words/s")
+        return 0
 
     for corpus, title in ((True, "corpus scans (bench/devset/corpus: Tesseract output of corpus/00[1-4]_*_scan.pdf, 41 pages)"),
                           (False, "typeset pages (bench/devset: Tesseract output of 12 pages made by bench/make_devset.py)")):

@@ -43,6 +43,12 @@ DES_TO_DES = {"lors", "que", "qu", "maintenant", "aujourd'hui", "demain", "réce
               "jeudi", "vendredi", "janvier", "février", "avril", "juin", "juillet", "septembre", "octobre",
               "novembre", "décembre"}
 LA_KEEPERS = {"de", "par", "et", "ici", "çà", "jusque", "d'ici", "c'est", "est", "sont", "celle", "celui", "ceux", "a", "y", "ont", "était", "sera"}
+# Words after which `a` is the preposition (quant à, grâce à, face à la crise, conformément à).
+A_AFTER = {"quant", "grâce", "conformément", "relativement", "contrairement", "jusque", "face", "vis"}
+# Demonstratives whose `-là` ends them (ceux-là, celle-là, cette année-là is a noun: see decide_la).
+LA_DEMONSTRATIVES = {"ceux", "celui", "celle", "celles", "ce", "cet", "cette", "ces"}
+# Adverbs that `là-` starts (là-dessus, là-bas).
+LA_ADVERBS = {"dessus", "dessous", "dedans", "bas", "haut", "devant", "derrière"}
 # Words whose accent-less twin the rules above (or nothing) decide: never by frequency alone.
 CONTEXT_WORDS = {"a", "ou", "la", "des", "du"}
 # Twins too close to tell apart by frequency: only the neighbours may decide them.
@@ -59,6 +65,9 @@ class Slot:
     elision: str = ""  # the prefix's letter(s), lower case (l, d, qu...)
     sentence_start: bool = False
     after_break: bool = False  # punctuation between this word and the previous one
+    between_numbers: bool = False  # a number right before and right after (de 9 a 17 h)
+    after_hyphen: bool = False  # second part of a hyphenated compound (ceux-la)
+    before_hyphen: bool = False  # first part of one (la-dessus)
 
 
 @dataclass(frozen=True)
@@ -104,8 +113,16 @@ def decide_a(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[Contex
                 or (slots[i + 1].text[:1].isupper() and lexicon.tag(slots[i + 1].text) & PROPER):
             return ContextChange(i, target, "context-a", 0.8)  # ainsi qu'a favoriser
         return None
-    if prev == "tout" and nxt == "fait":
-        return ContextChange(i, target, "context-a", 0.9)
+    if prev == "tout" and (nxt == "fait" or (nxt == "heure" and nxt_elided)):
+        return ContextChange(i, target, "context-a", 0.9)  # tout à fait, tout à l'heure
+    if slot.between_numbers and not slot.elided:
+        return ContextChange(i, target, "context-a", 0.8)  # de 9 à 17 h, de 1640 à 1730
+    if prev and prev == nxt and not slot.after_break and lexicon.tag(prev) & (NOUN | ADV):
+        return ContextChange(i, target, "context-a", 0.85)  # peu à peu, face à face, mot à mot
+    if prev in A_AFTER and not slot.after_break:
+        return ContextChange(i, target, "context-a", 0.8)  # quant à, grâce à
+    if nxt == "peu" and i + 2 < len(slots) and slots[i + 2].text.lower() in ("près", "pres"):
+        return ContextChange(i, target, "context-a", 0.85)  # à peu près
     if slot.elided or prev in SUBJECTS or (slot.text == "A" and not slot.sentence_start and not slot.after_break):
         return None
     if not nxt:
@@ -158,6 +175,8 @@ def decide_a(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[Contex
 def decide_ou(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[ContextChange]:
     prev = _prev_word(slots, i)
     nxt, _, nxt_elided = _next_word(slots, i)
+    if nxt == "on" and nxt_elided:
+        return ContextChange(i, "où" if slots[i].text.islower() else "Où", "context-ou", 0.8)  # où l'on
     if prev in ("d", "là", "par", "jusqu") or (prev == "la" and (nxt in WHERE_FOLLOWERS or nxt_elided)):
         return ContextChange(i, "où" if slots[i].text.islower() else "Où", "context-ou", 0.8)
     prev_tags = lexicon.tag(prev) if len(prev) > 1 else 0
@@ -169,6 +188,13 @@ def decide_ou(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[Conte
 def decide_la(slots: Sequence[Slot], i: int, lexicon: Lexicon, lost: frozenset) -> Optional[ContextChange]:
     text = slots[i].text
     nxt, _, _ = _next_word(slots, i)
+    if text.lower() == "la" and "à" in lost:
+        target = "là" if text == "la" else "Là"
+        if slots[i].before_hyphen and nxt in LA_ADVERBS:
+            return ContextChange(i, target, "context-la", 0.85)  # là-dessus, là-bas
+        prev = _low(slots, i - 1)
+        if slots[i].after_hyphen and (prev in LA_DEMONSTRATIVES or lexicon.tag(prev) & NOUN and not lexicon.tag(prev) & FINITE):
+            return ContextChange(i, target, "context-la", 0.85)  # ceux-là, cette année-là; not donne-la
     if text.lower() == "la" and "à" in lost and nxt in ("ou", "où") and i + 2 < len(slots):
         follower = slots[i + 2].text.lower()
         if follower in WHERE_FOLLOWERS or slots[i + 2].elided:

@@ -11,11 +11,12 @@ to the end of the first line.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Optional
 
-from extractors.french.acronyms_qc import QUEBEC_ACRONYMS
+from extractors.french.language import english_spans
 from extractors.french.lexicon import Lexicon
 from extractors.repair.context import Slot, context_changes, prefer
 from extractors.repair.profile import Profile, believable, build_profile, choose
@@ -78,8 +79,9 @@ def acronym_repair(token: str, targets: set[str]) -> Optional[str]:
 
 
 class Planner:
-    def __init__(self, text: str, lexicon: Lexicon, profile: Optional[Profile] = None):
+    def __init__(self, text: str, lexicon: Lexicon, profile: Optional[Profile] = None, reaccent: bool = False):
         self.text = text
+        self.reaccent = reaccent  # the text is known to be accent-stripped
         self.given_profile = profile  # a whole document's, when this text is one of its pages
         self.lexicon = lexicon
         self.edits: list[Edit] = []
@@ -90,18 +92,27 @@ class Planner:
         self.after_word: dict[int, str] = {}  # word start -> repaired text
         self.word_at: dict[int, Word] = {}
         self.profile_damaged = False
+        self.english_sentences = 0
 
     # -- 1. cut -------------------------------------------------------------------------------
     def cut(self) -> None:
+        # Sentences in English (a quoted title, a partner's paragraph) are not French to repair:
+        # `in a process` must not become `in à process`. Their words are neither repaired nor counted.
+        english = english_spans(self.text)
+        self.english_sentences = len(english)
+        span_starts = [a for a, _ in english]
         for number, (start, line) in enumerate(_lines(self.text)):
             for chunk in chunks(line, start):
+                at = bisect.bisect_right(span_starts, chunk.start) - 1
+                if at >= 0 and chunk.start < english[at][1]:
+                    continue
                 self.chunk_list.append((number, chunk))
                 for word in chunk.words:
                     self.refs.append(WordRef(chunk, word, number))
                     self.word_at[word.start] = word
 
     def profile(self) -> Profile:
-        return build_profile((r.word.text for r in self.refs), self.lexicon)
+        return build_profile((r.word.text for r in self.refs), self.lexicon, self.reaccent)
 
     # -- 2. hyphen joins ------------------------------------------------------------------------
     def hyphen_joins(self, profile: Profile) -> None:
@@ -146,7 +157,8 @@ class Planner:
 
     # -- 3/4. words --------------------------------------------------------------------------------
     def words(self, profile: Profile) -> None:
-        targets = {a for a in profile.acronyms if re.fullmatch(r"[A-Z]{2,8}", a)} | set(QUEBEC_ACRONYMS)
+        # Damaged acronyms are repaired only towards the document's own (MIF| -> MIFI where MIFI is written).
+        targets = {a for a in profile.acronyms if re.fullmatch(r"[A-Z]{2,8}", a)}
         for index, ref in enumerate(self.refs):
             word = ref.word
             if word.start in self.consumed:
@@ -159,7 +171,7 @@ class Planner:
                     self._set(word, fixed, "acronym", 0.85)
                     continue
                 # An upper-case word (QUEBEC) is read as a word; an acronym (MIFI) never.
-                if text in QUEBEC_ACRONYMS or len(text) < 4 or not text.isalpha():
+                if len(text) < 4 or not text.isalpha():
                     continue
             # Web-known tokens (acces, premiere, Etat) still go to choose(), which weighs their own frequency.
             if self.lexicon.is_valid(text) or self._compound_valid(ref):
@@ -168,7 +180,7 @@ class Planner:
                 continue  # fragments (é, Sé, mé, a lone €): too little to read a word from
             found = candidates(self.lexicon, text)
             # Readings of different kinds (bénéficie/bénéficié): the neighbours decide first.
-            if self._by_neighbours(index, text, believable(text, found, profile)):
+            if self._by_neighbours(index, text, believable(text, found, profile, self.lexicon)):
                 continue
             choice = choose(text, found, profile, self.lexicon)
             if choice is not None:
@@ -305,7 +317,10 @@ class Planner:
             elision = word.elision.rstrip(APOSTROPHES).lower() if word.elision else ""
             if elision in DAMAGED_ELISION - {""} or word.elision[:1] in APOSTROPHES:
                 elision = "l"
-            slots.append(Slot(text, bool(word.elision), elision, sentence, broke))
+            slots.append(Slot(text, bool(word.elision), elision, sentence, broke,
+                              between_numbers=self._between_numbers(word),
+                              after_hyphen=self.text[word.start - 1 : word.start] == "-" and not word.elision,
+                              before_hyphen=self.text[word.end : word.end + 1] == "-"))
             starts.append(word.start)
             previous_end = word.end
         # "&" standing for "à" between two lower-case words (maladie & coronavirus, invités & ajouter)
@@ -316,12 +331,23 @@ class Planner:
                 if before and after and before[-1].isalpha() and before[-1].islower() and after[0][:1].islower():
                     if self.lexicon.is_valid(before[-1].lower()) and self.lexicon.is_valid(after[0].strip(".,;:").split("'")[-1].split("’")[-1] or "x"):
                         self.edits.append(Edit(chunk.start, chunk.start + 1, "à", "glyph", 0.8))
+        replaced: set[int] = set()  # word starts whose word-level edit a context change replaces
+        changes = []
         for change in context_changes(slots, self.lexicon, profile.lost, profile.evidence):
             start = starts[change.index]
             end = start + len(self._original_word(start))
             if start in self.after_word:
-                self.edits = [e for e in self.edits if e.start != start]
-            self.edits.append(Edit(start, end, change.after, change.rule, change.score))
+                replaced.add(start)
+            changes.append(Edit(start, end, change.after, change.rule, change.score))
+        if replaced:  # one pass, not one per change: a long text has thousands of them
+            self.edits = [e for e in self.edits if e.start not in replaced]
+        self.edits.extend(changes)
+
+    def _between_numbers(self, word: Word) -> bool:
+        """A word standing alone between two numbers on its line (de 9 a 17 h)."""
+        before = self.text[max(0, word.start - 12) : word.start]
+        after = self.text[word.end : word.end + 12]
+        return bool(re.search(r"\d[ \t]+$", before) and re.match(r"[ \t]+\d", after))
 
     def _original_word(self, start: int) -> str:
         word = self.word_at.get(start)
@@ -330,6 +356,9 @@ class Planner:
     def run(self) -> tuple[list[Edit], list[str]]:
         self.cut()
         profile = self.given_profile or self.profile()
+        if self.english_sentences and not self.refs:
+            self.notes.append("left unchanged: does not look like French (it reads as English)")
+            return [], self.notes
         if profile.words >= 8 and profile.french_share < 0.55:
             self.notes.append(f"left unchanged: does not look like French ({profile.describe()})")
             return [], self.notes
@@ -337,6 +366,8 @@ class Planner:
             self.notes.append(f"low lexicon coverage ({profile.french_share:.0%}): archaic or heavily damaged text, "
                               "only repairs backed by the document's own evidence or impossible glyphs")
         self.notes.append(profile.describe())
+        if self.english_sentences:
+            self.notes.append(f"left {self.english_sentences} stretch(es) of English alone")
         self.profile_damaged = profile.damaged
         self.hyphen_joins(profile)
         self.words(profile)

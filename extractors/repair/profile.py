@@ -13,16 +13,27 @@ model has no `è`. So no rule here knows a word; each reads the *document's own 
 * `evidence` — ...the same form is spelled correctly elsewhere in the document: that wins.
 * `reach` — how many damaged tokens each form could be the reading of (`Pôle` is reachable from
   `Pole`, `Péle`, `Pdle`, `Pble`, `Poéle`; `Pèle` only from `Péle`).
+* `signatures` — tokens only an OCR that lacks French letters writes, whatever the period: `ce`
+  for `œ` (`ceuvre`), `é` for `è`/`ê`/`ô` before a consonant and a final mute e (`ministére`, `Péle`)
+  *in a text that never writes the right letter*, glyphs that are never letters (`qualit€`). A text
+  too short to count its letters (a sentence, a caption) that shows one has lost the letters it
+  needs and never writes.
+* `stripped` — the text writes (almost) no accent at all although many of its words need one: an
+  old text layer or dump whose accents were stripped. It is re-accented even when its other damage
+  (glued words, digits for letters) keeps its lexicon coverage low.
+* capitals: a document that writes accented capitals (`État`, `ÉDUCATION`), or whose OCR lost
+  letters, gets its capitals' accents back; a clean document that never accents capitals keeps
+  them as printed (`Etat` in a 1921 book).
 """
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from extractors.french.acronyms_qc import QUEBEC_ACRONYMS
 from extractors.french.lexicon import Lexicon, skeleton
 from extractors.repair.words import Candidate, candidates
 
@@ -32,6 +43,7 @@ LOST_MIN_TOKENS = 3
 # Too short a text (a receipt, a caption) says nothing about what its OCR could write.
 MIN_WORDS_FOR_LOST = 120
 LOST_SHARE = 0.15
+FRENCH_ACCENTED = "àâçéèêëîïôùûüÿœæÀÂÇÉÈÊËÎÏÔÙÛÜŸŒÆ"
 # Diacritics French words (almost) never carry: a Tesseract French model adds them by mistake (plüs).
 RARE_DIACRITICS = set("üÿäöãñáíóúìòÜŸÄÖ")  # not ë, ï: French writes them (naïf, nuë in old print)
 # Glyphs that are never letters: a token containing one is damaged whatever the document.
@@ -44,6 +56,18 @@ MIN_FRENCH_SHARE = 0.55
 STRICT_BELOW = 0.8
 # Candidates must beat the runner-up by this much (Zipf units, 0.5 = 3x as frequent), evidence included.
 MARGIN = 0.5
+# A text is accent-stripped when it writes fewer accented letters than this share of the accents its
+# words need, and needs at least STRIPPED_MIN_NEEDS of them (clean French writes nearly all of them;
+# French-model OCR, 19th-century print and seed 000 write most; a stripped layer none).
+STRIPPED_SHARE = 0.05
+STRIPPED_MIN_NEEDS = 12
+# A document accents its capitals when it writes at least this many accented capitals, and at least
+# this share of the accented capitals its words need.
+MIN_ACCENTED_CAPITALS = 2
+CAPITALS_SHARE = 0.8
+# é standing for è, ê or ô before consonants and a final mute e, or for ê before a final t
+# (ministére, problémes, Péle, prét): the signature of an OCR without those letters.
+SIGNATURE_E = re.compile(r"[éÉ](?=[bcdfghjklmnpqrstvwxzç]+[eE][sS]?$|[tT][sS]?$)")
 
 
 @dataclass
@@ -56,6 +80,25 @@ class Profile:
     reach: Counter = field(default_factory=Counter)
     acronyms: set = field(default_factory=set)
     lost: frozenset = frozenset()
+    signatures: int = 0
+    reaccent: bool = False  # asked for: the text is known to be accent-stripped
+
+    @property
+    def stripped(self) -> bool:
+        """Accents stripped from the whole text (an old layer, a dump): re-accent it."""
+        if self.reaccent:
+            return True
+        needs = sum(n for c, n in self.restorable.items() if c.islower())
+        written = sum(n for c, n in self.present.items() if c.islower())
+        return needs >= STRIPPED_MIN_NEEDS and written < STRIPPED_SHARE * needs
+
+    @property
+    def accents_capitals(self) -> bool:
+        """Writes accented capitals, and most of those its words need: a 19th-century book that
+        accents a few (`Évangile`) and leaves most (`Ecole`, `Etat`) is not such a document."""
+        written = sum(n for c, n in self.present.items() if c.isupper())
+        needed = sum(n for c, n in self.restorable.items() if c.isupper())
+        return written >= MIN_ACCENTED_CAPITALS and written >= CAPITALS_SHARE * (written + needed)
 
     @property
     def damaged(self) -> bool:
@@ -64,9 +107,16 @@ class Profile:
         return bool(self.lost) and not self.strict
 
     @property
+    def lacks_french_letters(self) -> bool:
+        """Its OCR could not write two French letters or more (an English model), or its accents
+        were stripped: it dropped accents everywhere, on capitals and names too."""
+        return self.stripped or (self.damaged and sum(1 for c in self.lost if c.islower()) >= 2)
+
+    @property
     def strict(self) -> bool:
-        """Too few words in the modern lexicon (old French, receipts, heavy damage): evidence only."""
-        return self.words >= 30 and self.french_share < STRICT_BELOW
+        """Too few words in the modern lexicon (old French, receipts, heavy damage): evidence only.
+        Not a stripped text: its coverage is low because its accents are gone, which is repairable."""
+        return self.words >= 30 and self.french_share < STRICT_BELOW and not self.stripped
 
     @property
     def french_share(self) -> float:
@@ -74,7 +124,8 @@ class Profile:
 
     def describe(self) -> str:
         lost = "".join(sorted(self.lost)) or "none"
-        return f"{self.words} words, {self.french_share:.0%} in the French lexicon; letters the OCR lost: {lost}"
+        stripped = "; accents stripped: re-accented" if self.stripped else ""
+        return f"{self.words} words, {self.french_share:.0%} in the French lexicon; letters the OCR lost: {lost}{stripped}"
 
 
 def is_acronym(word: str) -> bool:
@@ -99,8 +150,21 @@ def _added_letters(candidate: Candidate) -> list[str]:
     return letters
 
 
-def build_profile(words: Iterable[str], lexicon: Lexicon) -> Profile:
-    profile = Profile()
+def signature_letter(word: str, candidate: Candidate) -> Optional[str]:
+    """The letter a signature token stands for ("" for a glyph that is never a letter), else None."""
+    if any(op in ALWAYS_BELIEVED_GLYPHS for op in candidate.glyph_ops):
+        return ""
+    if "ce>œ" in candidate.glyph_ops:
+        return "œ"
+    found = SIGNATURE_E.search(word)
+    if found and len(candidate.form) == len(word) and candidate.form[found.start()] in "èêô":
+        return candidate.form[found.start()]
+    return None
+
+
+def build_profile(words: Iterable[str], lexicon: Lexicon, reaccent: bool = False) -> Profile:
+    profile = Profile(reaccent=reaccent)
+    signature_letters: list[str] = []
     for word in words:
         if not word or not any(c.isalpha() for c in word):
             continue
@@ -133,11 +197,27 @@ def build_profile(words: Iterable[str], lexicon: Lexicon) -> Profile:
         best = max(found, key=lambda c: lexicon.zipf(c.form) - len(c.glyph_ops))
         for letter in set(_added_letters(best)):
             profile.restorable[letter] += 1
+        letter = signature_letter(word, best)
+        if letter is not None:
+            signature_letters.append(letter)
+    # `siége` is how 19th-century printers spelled it: é for è is a signature only where è is never written.
+    profile.signatures = sum(1 for c in signature_letters if not c or profile.present[c] + profile.present[c.upper()] == 0)
+    profile.lost = frozenset(_lost_letters(profile))
+    return profile
+
+
+def _lost_letters(profile: Profile) -> set[str]:
     lost = set()
+    if profile.stripped:
+        return set(FRENCH_ACCENTED)  # every accent is gone, capitals' too, even where no token counted it (où)
     if profile.words >= MIN_WORDS_FOR_LOST:
         for letter, need in profile.restorable.items():
             if need >= LOST_MIN_TOKENS and profile.present[letter] < LOST_SHARE * need:
                 lost.add(letter)
+    elif profile.signatures:
+        # Too short to count, but visibly read by an OCR without French letters: it lost those it
+        # needs and never writes.
+        lost = {c for c, need in profile.restorable.items() if c.islower() and profile.present[c] == 0}
     lower_lost = {c for c in lost if c.islower()}
     # An OCR model lacks accents by family: one that lost two grave (or circumflex) letters lost the
     # others too, even those too rare to be counted (où), unless the document does write them.
@@ -152,8 +232,19 @@ def build_profile(words: Iterable[str], lexicon: Lexicon) -> Profile:
         lost |= {c for c, need in profile.restorable.items() if need >= 1 and profile.present[c] == 0}
     else:
         lost = {c for c in lost if not c.isupper()}
-    profile.lost = frozenset(lost)
-    return profile
+    return lost
+
+
+def capitals_believed(profile: Profile) -> bool:
+    """Is a capital's missing accent (Etat, REGIONAL) damage in this document?
+
+    Yes where the document writes accented capitals (the missing one is a misreading), where its
+    OCR visibly lost two letters or more (it lost capitals' accents with them), and in a stripped
+    text; no in a
+    clean document that never accents capitals (printers long did without: `Etat`, `A Paris`, and
+    till receipts still do: `ESPECES`), nor where one letter only is missing (`à`, a worn type).
+    """
+    return profile.accents_capitals or profile.lacks_french_letters
 
 
 def op_believed(op: str, candidate: Candidate, profile: Profile, word: str = "") -> bool:
@@ -168,7 +259,19 @@ def op_believed(op: str, candidate: Candidate, profile: Profile, word: str = "")
     if kind == "drop":
         # plüs -> plus; but a name keeps its diaeresis (Maïmouna)
         return rest in RARE_DIACRITICS and word[:1].islower()
-    return rest[-1] in profile.lost or (len(word) > 1 and word.isupper() and rest[-1].lower() in profile.lost)
+    target = rest[-1]
+    if target.isupper() and capitals_believed(profile):
+        return True
+    return target in profile.lost or (len(word) > 1 and word.isupper() and target.lower() in profile.lost)
+
+
+def is_signature(word: str, candidate: Candidate, profile: Profile) -> bool:
+    """One misreading, and one only an OCR without French letters makes (see Profile.signatures),
+    in a text too short for its lost letters to be counted (a longer one is judged by the count)."""
+    if profile.words >= MIN_WORDS_FOR_LOST or len(candidate.glyph_ops) + len(candidate.accent_ops) != 1:
+        return False
+    letter = signature_letter(word, candidate)
+    return letter is not None and (not letter or profile.present[letter] + profile.present[letter.upper()] == 0)
 
 
 @dataclass(frozen=True)
@@ -183,7 +286,7 @@ def _strength(candidate: Candidate, profile: Profile, lexicon: Lexicon) -> float
     return lexicon.zipf(candidate.form) + math.log10(1 + profile.reach[candidate.form]) + (2.0 if evidenced else 0.0)
 
 
-def believable(word: str, found: tuple[Candidate, ...], profile: Profile) -> list[Candidate]:
+def believable(word: str, found: tuple[Candidate, ...], profile: Profile, lexicon: Optional[Lexicon] = None) -> list[Candidate]:
     out = []
     for candidate in found:
         ops = candidate.glyph_ops + candidate.accent_ops
@@ -192,15 +295,26 @@ def believable(word: str, found: tuple[Candidate, ...], profile: Profile) -> lis
         elif profile.strict:
             if all(op in ALWAYS_BELIEVED_GLYPHS for op in ops):
                 out.append(candidate)
+        elif is_signature(word, candidate, profile) or _damaged_name(word, candidate, profile, lexicon):
+            out.append(candidate)
         elif all(op_believed(op, candidate, profile, word) for op in ops):
             out.append(candidate)
     return out
 
 
+def _damaged_name(word: str, candidate: Candidate, profile: Profile, lexicon: Optional[Lexicon]) -> bool:
+    """Montreal -> Montréal: a place or person name that has lost an accent, in a document whose
+    OCR lacked French letters (it drops accents it can write, too); names are never valid without."""
+    return (profile.lacks_french_letters and lexicon is not None and word[:1].isupper() and not word.isupper()
+            and not candidate.glyph_ops and len(candidate.accent_ops) == 1
+            and candidate.accent_ops[0].startswith("add:") and candidate.accent_ops[0][-1].islower()
+            and not lexicon.has_lower_entry(candidate.form))
+
+
 def choose(word: str, found: tuple[Candidate, ...], profile: Profile, lexicon: Lexicon) -> Optional[Choice]:
     """The repair of an invalid word, or None when no reading is clearly believable."""
     # In a damaged document, a form spelled so elsewhere makes any of its misreadings believable.
-    believable_ = believable(word, found, profile)
+    believable_ = believable(word, found, profile, lexicon)
     if not believable_:
         return None
     ranked = sorted(believable_, key=lambda c: -_strength(c, profile, lexicon))
@@ -219,7 +333,9 @@ def choose(word: str, found: tuple[Candidate, ...], profile: Profile, lexicon: L
     # Restoring letters the OCR visibly lost needs less: the web writes `connaitre` often, but a
     # document that lost î meant `connaître`.
     needed = 0.5 if all(op_believed(op, best, profile, word) for op in best.accent_ops) and profile.lost else 0.8
-    if own and not evidenced and not capital_only and lexicon.zipf(best.form) - own < needed:
+    if capital_only:
+        needed = 0.0  # Etat is common on the web only as État without its accent: État must just be as common
+    if own and not evidenced and lexicon.zipf(best.form) - own < needed:
         return None
     if evidenced:
         rule, score = "evidence", 0.95
@@ -230,7 +346,3 @@ def choose(word: str, found: tuple[Candidate, ...], profile: Profile, lexicon: L
     if runner is not None:
         score = min(score, 0.6 + 0.1 * (strength - runner))
     return Choice(best, round(max(0.5, min(score, 0.99)), 2), rule)
-
-
-def known_acronyms(profile: Profile) -> set[str]:
-    return set(profile.acronyms) | set(QUEBEC_ACRONYMS)

@@ -28,12 +28,88 @@ LIGATURES = {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", 
 LIGATURE = re.compile("[" + "".join(LIGATURES) + "]")
 
 
-def _nfc_edits(text: str) -> list[Edit]:
+# Characters that begin UTF-8 read as cp1252 or Latin-1 (ministÃ¨re, lâ€™État): only chunks holding
+# one are shown to ftfy, whose own badness test then decides.
+MOJIBAKE_HINT = re.compile("[ÃÂÅâÄËÐÎÏïÆ€]")
+# ftfy fixes encodings only: quotes, ligatures, widths, HTML entities and line breaks are the text's own.
+_FTFY_CONFIG = None
+
+
+def _ftfy_config():
+    global _FTFY_CONFIG
+    if _FTFY_CONFIG is None:
+        from ftfy import TextFixerConfig
+
+        _FTFY_CONFIG = TextFixerConfig(
+            unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False, fix_character_width=False,
+            uncurl_quotes=False, fix_line_breaks=False, remove_control_chars=False, normalization=None, explain=True)
+    return _FTFY_CONFIG
+
+
+def _mojibake_edits(text: str) -> list[Edit]:
+    """UTF-8 text once decoded in the wrong encoding (ministÃ¨re -> ministère), undone by ftfy.
+
+    ftfy reads a run of suspicious chunks with one neighbour on each side (a mojibake `à` can be
+    `Ã` and a space); the edit is trimmed to the characters that change.
+    """
+    if not MOJIBAKE_HINT.search(text):
+        return []
+    import ftfy
+    from ftfy.badness import is_bad
+
+    spans = [m.span() for m in re.finditer(r"[^ \t\n\r\f\v]+", text)]
+    flagged = [i for i, (a, b) in enumerate(spans) if MOJIBAKE_HINT.search(text, a, b) and is_bad(text[a:b] + " ")]
+    groups: list[list[int]] = []
+    for i in flagged:
+        lo, hi = max(0, i - 1), min(len(spans) - 1, i + 1)
+        while lo < i and "\n" in text[spans[lo][1] : spans[i][0]]:
+            lo += 1  # never across a line break
+        while hi > i and "\n" in text[spans[i][1] : spans[hi][0]]:
+            hi -= 1
+        if groups and lo <= groups[-1][1]:
+            groups[-1][1] = max(groups[-1][1], hi)
+        else:
+            groups.append([lo, hi])
+    edits = []
+    for lo, hi in groups:
+        start, end = spans[lo][0], spans[hi][1]
+        before = text[start:end]
+        fixed = unicodedata.normalize("NFC", ftfy.fix_and_explain(before, _ftfy_config()).text)
+        if fixed == before:
+            continue
+        pieces, fixed_pieces = before.split(" "), fixed.split(" ")
+        if len(pieces) != len(fixed_pieces):  # a space was part of a character (Ã + nbsp = à)
+            pieces, fixed_pieces = [before], [fixed]
+        offset = start
+        for piece, fixed_piece in zip(pieces, fixed_pieces):
+            if piece != fixed_piece:
+                edits.append(_trimmed(offset, piece, fixed_piece))
+            offset += len(piece) + 1
+    return edits
+
+
+def _trimmed(start: int, before: str, after: str) -> Edit:
+    """An edit replacing `before` (at `start`) by `after`, without their common ends."""
+    head = 0
+    while head < min(len(before), len(after)) and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(before), len(after)) - head and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    return Edit(start + head, start + len(before) - tail, after[head : len(after) - tail], "mojibake", 0.95)
+
+
+def _nfc_edits(text: str, skip: list[Edit] = ()) -> list[Edit]:
     """Whole-chunk edits that make the text NFC and spell out typographic fi/fl ligatures."""
     edits = []
+    taken = sorted((e.start, e.end) for e in skip)
+    taken_starts = [a for a, _ in taken]
     for match in re.finditer(r"\S+", text):
         chunk = match.group()
         if chunk.isascii():
+            continue
+        at = bisect.bisect_left(taken_starts, match.end()) - 1  # the last skipped edit starting inside or before
+        if at >= 0 and taken[at][1] > match.start():
             continue
         fixed = LIGATURE.sub(lambda m: LIGATURES[m.group()], unicodedata.normalize("NFC", chunk))
         if fixed != chunk:
@@ -61,27 +137,34 @@ def _compose(original: str, first: list[Edit], second: list[Edit]) -> list[Edit]
     if not first:
         return second
     first = sorted(first, key=lambda e: e.start)
-    mids = []  # (mid_start, mid_end, edit)
+    mids = []  # (mid_start, mid_end, edit), sorted and disjoint
     shift = 0
     for edit in first:
         mids.append((edit.start + shift, edit.start + shift + len(edit.after), edit))
         shift += len(edit.after) - (edit.end - edit.start)
     mid_text = _apply(original, first)
+    mid_starts = [m[0] for m in mids]
+    mid_ends = [m[1] for m in mids]
 
+    # Both look-ups bisect the sorted spans: a long line with thousands of NFC edits stays linear.
     def mid_to_original(pos: int) -> int:
-        shift = 0
-        for mid_start, mid_end, edit in mids:
-            if pos < mid_start:
-                break
-            if pos < mid_end:
-                return edit.start
-            shift = mid_end - edit.end
-        return pos - shift
+        i = bisect.bisect_right(mid_starts, pos) - 1
+        if i < 0:
+            return pos
+        mid_start, mid_end, edit = mids[i]
+        if pos < mid_end:
+            return edit.start
+        return pos - (mid_end - edit.end)
+
+    def touching(lo: int, hi: int) -> set[int]:
+        first_i = bisect.bisect_right(mid_ends, lo)
+        last_i = bisect.bisect_left(mid_starts, max(hi, lo + 1))
+        return set(range(first_i, last_i))
 
     clusters: list[tuple[int, int, list[Edit], set[int]]] = []  # mid span, second edits, first indices
     for edit in sorted(second, key=lambda e: e.start):
         lo, hi = edit.start, edit.end
-        touched = {i for i, (ms, me, _) in enumerate(mids) if ms < max(hi, lo + 1) and me > lo}
+        touched = touching(lo, hi)
         for i in touched:
             lo, hi = min(lo, mids[i][0]), max(hi, mids[i][1])
         if clusters and (touched & clusters[-1][3] or lo < clusters[-1][1]):
@@ -117,27 +200,31 @@ def _to_repairs(text: str, edits: list[Edit], page: Optional[int] = None) -> lis
     return repairs
 
 
-def plan(text: str, lexicon: Optional[Lexicon] = None, profile: Optional[Profile] = None) -> tuple[list[Edit], list[str]]:
+def plan(text: str, lexicon: Optional[Lexicon] = None, profile: Optional[Profile] = None,
+         reaccent: bool = False) -> tuple[list[Edit], list[str]]:
     """Edits on `text` (original offsets, sorted, non-overlapping) and notes.
 
     `profile`: the evidence of the whole document this text belongs to (repair_document passes it
     so that every page is judged by the whole document); by default, the text's own.
+    `reaccent`: the text is known to have lost its accents (an old text layer or dump): restore them
+    even where the text does not show it by itself.
     """
     if CONTROL.search(text):
         raise UnsupportedInput(None, "binary data, not text (control characters)")
     if not text.strip():
         return [], ["empty input: nothing to repair"]
     lexicon = lexicon or load_lexicon()
-    first = _nfc_edits(text)
+    mojibake = _mojibake_edits(text)
+    first = sorted(mojibake + _nfc_edits(text, mojibake), key=lambda e: e.start)
     mid = _apply(text, first) if first else text
-    edits, notes = Planner(mid, lexicon, profile).run()
+    edits, notes = Planner(mid, lexicon, profile, reaccent).run()
     if first and not edits and any("does not look like French" in n for n in notes):
         return [], notes
     return _compose(text, first, edits), notes
 
 
-def repair_text(text: str, lexicon: Optional[Lexicon] = None) -> RepairResult:
-    edits, notes = plan(text, lexicon)
+def repair_text(text: str, lexicon: Optional[Lexicon] = None, reaccent: bool = False) -> RepairResult:
+    edits, notes = plan(text, lexicon, reaccent=reaccent)
     return RepairResult(text=_apply(text, edits), repairs=_to_repairs(text, edits), notes=notes)
 
 
