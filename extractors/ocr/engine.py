@@ -27,6 +27,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from extractors.errors import OCRUnavailable
+from extractors.options import tesseract_languages
 from schemas import Word
 
 TESSERACT = "tesseract"
@@ -73,7 +74,7 @@ def check_ocr_available(path: str | Path, lang: str) -> None:
         languages = installed_languages()
     except OCRUnavailable as e:
         raise OCRUnavailable(path, e.problem) from e
-    missing = [code for code in lang.split("+") if code not in languages]
+    missing = [code for code in tesseract_languages(lang).split("+") if code not in languages]
     if missing:
         packages = " ".join(f"tesseract-ocr-{code.replace('_', '-').lower()}" for code in missing)
         raise OCRUnavailable(
@@ -108,13 +109,17 @@ def fast_temp_dir() -> Optional[str]:
 
 
 def run_tesseract(pixels: np.ndarray, dpi: int, args: Sequence[str]) -> str:
-    """Run Tesseract on a grayscale page; its stdout (TSV, or the OSD report) as text."""
+    """Run Tesseract on a page (grey or colour); its stdout (TSV, or the OSD report) as text.
+    `dpi` 0: the resolution is unknown and Tesseract estimates it from the letters."""
     from PIL import Image
 
     with tempfile.NamedTemporaryFile(suffix=".tif", dir=fast_temp_dir()) as image_file:
-        Image.fromarray(pixels).save(image_file, format="TIFF", dpi=(dpi, dpi))
+        if dpi:
+            Image.fromarray(pixels).save(image_file, format="TIFF", dpi=(dpi, dpi))
+        else:
+            Image.fromarray(pixels).save(image_file, format="TIFF")
         image_file.flush()
-        command = [TESSERACT, image_file.name, "stdout", "--dpi", str(dpi), *args]
+        command = [TESSERACT, image_file.name, "stdout", *(["--dpi", str(dpi)] if dpi else []), *args]
         try:
             done = subprocess.run(command, capture_output=True, env=tesseract_env(), check=False)
         except FileNotFoundError as e:
@@ -148,8 +153,9 @@ def tsv_words(tsv: str, scale: float) -> list[Word]:
     return words
 
 
-def ocr_pixels(pixels: np.ndarray, dpi: int, lang: str) -> list[Word]:
-    tsv = run_tesseract(pixels, dpi, ["-l", lang, "tsv"])
+def ocr_pixels(pixels: np.ndarray, dpi: int, lang: str, tell_dpi: bool = True) -> list[Word]:
+    """Words with boxes in points (at `dpi`); `tell_dpi` False lets Tesseract measure the resolution."""
+    tsv = run_tesseract(pixels, dpi if tell_dpi else 0, ["-l", lang, "tsv"])
     return tsv_words(tsv, 72.0 / dpi)
 
 

@@ -28,10 +28,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Literal, Optional, Sequence
 
+from extractors.french.language import language_of
 from extractors.ocr.bold import estimate_bold
 from extractors.ocr.engine import TesseractFailed, detect_rotation, looks_bad, ocr_pixels, osd_available, quality
 from extractors.ocr.pool import shared_pool, shutdown_pool
-from extractors.ocr.render import load_image_frame, render_pdf_page, rotate_clockwise
+from extractors.ocr.render import load_image_for_ocr, render_pdf_page, rotate_clockwise
+from extractors.options import AUTO_LANG, ENGLISH_PAGE_LANG, FIRST_LANG
 from schemas import Word
 
 @dataclass(frozen=True)
@@ -58,33 +60,44 @@ class OcrResult:
     seconds: dict[str, float] = field(default_factory=dict)  # render / ocr / osd, for profiling
 
 
+def reads_english(words: list[Word]) -> bool:
+    """Do a page's OCR'd words read as English (by their function words)?"""
+    return language_of(" ".join(w.text for w in words)).is_english
+
+
 def ocr_job(job: OcrJob) -> OcrResult:
     """Render (or load) one page and OCR it. Never raises: failures come back in `error`."""
     result = OcrResult(number=job.number)
     try:
         started = time.perf_counter()
+        tell_dpi = True
         if job.kind == "pdf":
             pixels, width, height = render_pdf_page(job.path, job.index, job.dpi, job.password)
-            dpi = float(job.dpi)
+            grey, dpi = pixels, float(job.dpi)
         else:
-            pixels, dpi = load_image_frame(job.path, job.index)
-            height, width = (n * 72.0 / dpi for n in pixels.shape)
+            # colour kept for Tesseract; an unrecorded resolution is left for it to measure
+            pixels, grey, dpi, tell_dpi = load_image_for_ocr(job.path, job.index)
+            height, width = (n * 72.0 / dpi for n in grey.shape)
         rendered = time.perf_counter()
         result.seconds["render"] = rendered - started
-        words = ocr_pixels(pixels, round(dpi), job.lang)
-        read = pixels
+        lang = FIRST_LANG if job.lang == AUTO_LANG else job.lang
+        words = ocr_pixels(pixels, round(dpi), lang, tell_dpi)
+        if job.lang == AUTO_LANG and reads_english(words):
+            lang = ENGLISH_PAGE_LANG  # an English page: the French model alone loses 1 word in 3 more
+            words = ocr_pixels(pixels, round(dpi), lang, tell_dpi)
+        read = grey
         result.seconds["ocr"] = time.perf_counter() - rendered
         if looks_bad(words) and osd_available():
             osd_started = time.perf_counter()
             rotation = detect_rotation(pixels, round(dpi))
             if rotation:
-                turned = ocr_pixels(rotate_clockwise(pixels, rotation), round(dpi), job.lang)
+                turned = ocr_pixels(rotate_clockwise(pixels, rotation), round(dpi), lang, tell_dpi)
                 # Keep the turned reading if it looks right or reads more confident text than the
                 # first pass (OSD can be fooled by pictures). Tesseract can read a sideways page
                 # as well as the turned one, so a tie goes to the turned one, with usable boxes.
                 if not looks_bad(turned) or len(turned) * quality(turned) > len(words) * quality(words):
                     words = turned
-                    read = rotate_clockwise(pixels, rotation)
+                    read = rotate_clockwise(grey, rotation)
                     result.rotation = rotation
                     if rotation in (90, 270):
                         width, height = height, width
