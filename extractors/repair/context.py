@@ -121,7 +121,7 @@ def decide_a(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[Contex
         return ContextChange(i, target, "context-a", 0.85)  # peu à peu, face à face, mot à mot
     if prev in A_AFTER and not slot.after_break:
         return ContextChange(i, target, "context-a", 0.8)  # quant à, grâce à
-    if nxt == "peu" and i + 2 < len(slots) and slots[i + 2].text.lower() in ("près", "pres"):
+    if nxt == "peu" and i + 2 < len(slots) and slots[i + 2].text.lower() in ("près", "pres", "prés"):
         return ContextChange(i, target, "context-a", 0.85)  # à peu près
     if slot.elided or prev in SUBJECTS or (slot.text == "A" and not slot.sentence_start and not slot.after_break):
         return None
@@ -132,6 +132,8 @@ def decide_a(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[Contex
     tags = lexicon.tag(nxt)
     if tags & INF and not tags & (NOUN | ADJ | PPAS):
         return ContextChange(i, target, "context-a", 0.85)
+    if tags & INF and not tags & (ADJ | PPAS) and nxt not in AVOIR_NOUNS and not (prev and lexicon.tag(prev) & PROPER):
+        return ContextChange(i, target, "context-a", 0.75)  # me borne à dire: avoir never takes an infinitive
     if slot.sentence_start and slot.text == "A" and not tags & PPAS and lexicon.is_valid(slots[i + 1].text) \
             and lexicon.tag(slots[i + 1].text):
         return ContextChange(i, target, "context-a", 0.8)
@@ -175,8 +177,8 @@ def decide_a(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[Contex
 def decide_ou(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[ContextChange]:
     prev = _prev_word(slots, i)
     nxt, _, nxt_elided = _next_word(slots, i)
-    if nxt == "on" and nxt_elided:
-        return ContextChange(i, "où" if slots[i].text.islower() else "Où", "context-ou", 0.8)  # où l'on
+    if nxt == "on" and (nxt_elided or not lexicon.tag(prev) & (FINITE | INF)):
+        return ContextChange(i, "où" if slots[i].text.islower() else "Où", "context-ou", 0.8)  # où l'on, et où on
     if prev in ("d", "là", "par", "jusqu") or (prev == "la" and (nxt in WHERE_FOLLOWERS or nxt_elided)):
         return ContextChange(i, "où" if slots[i].text.islower() else "Où", "context-ou", 0.8)
     prev_tags = lexicon.tag(prev) if len(prev) > 1 else 0
@@ -190,8 +192,10 @@ def decide_la(slots: Sequence[Slot], i: int, lexicon: Lexicon, lost: frozenset) 
     nxt, _, _ = _next_word(slots, i)
     if text.lower() == "la" and "à" in lost:
         target = "là" if text == "la" else "Là"
-        if slots[i].before_hyphen and nxt in LA_ADVERBS:
-            return ContextChange(i, target, "context-la", 0.85)  # là-dessus, là-bas
+        if nxt in LA_ADVERBS and (slots[i].before_hyphen or nxt in ("dessus", "dessous", "dedans")):
+            return ContextChange(i, target, "context-la", 0.85)  # là-dessus, là-bas, la dedans
+        if _prev_word(slots, i) == "par" and nxt in ("", "et", "ou", "que", "qu", "même", "aussi", "encore"):
+            return ContextChange(i, target, "context-la", 0.8)  # passent par là et
         prev = _low(slots, i - 1)
         if slots[i].after_hyphen and (prev in LA_DEMONSTRATIVES or lexicon.tag(prev) & NOUN and not lexicon.tag(prev) & FINITE):
             return ContextChange(i, target, "context-la", 0.85)  # ceux-là, cette année-là; not donne-la
@@ -318,8 +322,9 @@ def decide_twin(slots: Sequence[Slot], i: int, lexicon: Lexicon, lost: frozenset
         added = [m for a, m in zip(lower, mate) if a != m]
         if not added or not all(m in lost or (i == 0 and m.upper() in lost) for m in added):
             continue
-        if any(a != a.lower() or a not in "aeiouc" for a, m in zip(lower, mate) if a != m):
-            continue  # only plain letters gain an accent; an accent already written is kept
+        if any(a != a.lower() or (a not in "aeiouc" and not (a == "é" and m in "èê")) for a, m in zip(lower, mate) if a != m):
+            continue  # only plain letters gain an accent; an accent already written is kept, but for
+            # the é an OCR without è or ê writes for them (prés for près where è is lost)
         if not word.islower() and not word[:1].isupper():
             continue
         if word[:1].isupper() and not lexicon.has_lower_entry(mate):
@@ -363,6 +368,23 @@ def _decide_in_capitals(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Opti
     return ContextChange(i, "À", change.rule, change.score) if change else None
 
 
+def _capital_a_in_lower_case(slots: Sequence[Slot], i: int) -> bool:
+    """`A` inside a sentence between lower-case words (s'applique A ces groupes): an OCR that had no
+    `à` read it as a capital. An initial (A. Dupont) or a list label stands apart, by punctuation."""
+    if slots[i].sentence_start or slots[i].after_break or i == 0 or i + 1 >= len(slots):
+        return False
+    before, after = slots[i - 1].text, slots[i + 1].text
+    return before[:1].islower() and not slots[i + 1].after_break and (after[:1].islower() or slots[i + 1].elided)
+
+
+def _decide_lowered(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[ContextChange]:
+    window = [Slot(s.text, s.elided, s.elision, s.sentence_start, s.after_break) for s in slots[max(0, i - 2) : i + 3]]
+    k = i - max(0, i - 2)
+    window[k] = Slot("a", window[k].elided, window[k].elision, False, False)
+    change = decide_a(window, k, lexicon)
+    return ContextChange(i, "à", change.rule, change.score) if change else None
+
+
 def context_changes(slots: Sequence[Slot], lexicon: Lexicon, lost: frozenset, evidence) -> list[ContextChange]:
     changes: list[ContextChange] = []
     for i, slot in enumerate(slots):
@@ -372,6 +394,8 @@ def context_changes(slots: Sequence[Slot], lexicon: Lexicon, lost: frozenset, ev
             change = decide_a(slots, i, lexicon)
             if change is None and slot.text == "A" and _in_capitals(slots, i):
                 change = _decide_in_capitals(slots, i, lexicon)
+            if change is None and slot.text == "A" and "à" in lost and _capital_a_in_lower_case(slots, i):
+                change = _decide_lowered(slots, i, lexicon)
         elif lower == "ou" and "ù" in lost:
             change = decide_ou(slots, i, lexicon)
         elif lower in ("la", "là"):

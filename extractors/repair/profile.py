@@ -47,8 +47,11 @@ FRENCH_ACCENTED = "àâçéèêëîïôùûüÿœæÀÂÇÉÈÊËÎÏÔÙÛÜŸ�
 # Diacritics French words (almost) never carry: a Tesseract French model adds them by mistake (plüs).
 RARE_DIACRITICS = set("üÿäöãñáíóúìòÜŸÄÖ")  # not ë, ï: French writes them (naïf, nuë in old print)
 # Glyphs that are never letters: a token containing one is damaged whatever the document.
-ALWAYS_BELIEVED_GLYPHS = {"(>û", "&>à", "&>ê", "&>ë", "&>é", "€>é", "€>e", "|>l", "|>i", "1>l", "l>I",
+ALWAYS_BELIEVED_GLYPHS = {"(>û", "&>à", "&>ê", "&>ë", "&>é", "€>é", "€>e", "|>l", "|>i", "l>I",
                           "eé>é", "eé>ée"}
+# A digit for a letter is believed where the OCR visibly lost letters (1a is `la` there, and a
+# sub-item `1a` in a clean text), or inside a word, where no number has it (m1nistère).
+DIGIT_GLYPHS = {"1>l"}
 ACCENT_FAMILIES = (set("àèù"), set("âêîôû"), set("ÀÈÙ"), set("ÂÊÎÔÛ"))
 # Below this share of French words a text is left alone (another language, or not prose at all).
 MIN_FRENCH_SHARE = 0.55
@@ -61,6 +64,22 @@ MARGIN = 0.5
 # French-model OCR, 19th-century print and seed 000 write most; a stripped layer none).
 STRIPPED_SHARE = 0.05
 STRIPPED_MIN_NEEDS = 12
+# A letter is habitual in a document that writes it at least HABIT_MIN times and HABIT_RATIO times as
+# often as its words lack it: a good OCR that slips now and then (frontiéres among forty -ière
+# words, garcon beside façon). A period text that writes `maniére` and `pere` throughout is not.
+HABIT_MIN = 5
+HABIT_RATIO = 8
+# Letters a good OCR drops now and then; not é, which every French text writes so often that any
+# fragment (`ble` of `ta-ble`) would find a reading with it.
+HABIT_LETTERS = set("èîç")
+# é where è is written today, but printers wrote é until the 1878 reform (siége, collége, complétement):
+# a slip of the OCR only where the document never does so.
+PERIOD_GRAVE = re.compile(r"é(?=ge[s]?$|gent$|[bcdfghjklmnpqrstvz]ement)")
+# Words common enough (Zipf) for a good OCR's slip to be repaired without the document's evidence.
+COMMON_ZIPF = 3.5
+# Signature tokens (é for è where è is never written, ce for œ...) that show an OCR wrote wrong
+# letters, not a writer who wrote none: a text showing this many is not archaic, whatever its coverage.
+MIN_SIGNATURES_NOT_STRICT = 3
 # A document accents its capitals when it writes at least this many accented capitals, and at least
 # this share of the accented capitals its words need.
 MIN_ACCENTED_CAPITALS = 2
@@ -82,6 +101,7 @@ class Profile:
     lost: frozenset = frozenset()
     signatures: int = 0
     reaccent: bool = False  # asked for: the text is known to be accent-stripped
+    habitual: frozenset = frozenset()  # letters written (nearly) wherever the document's words need them
 
     @property
     def stripped(self) -> bool:
@@ -115,8 +135,12 @@ class Profile:
     @property
     def strict(self) -> bool:
         """Too few words in the modern lexicon (old French, receipts, heavy damage): evidence only.
-        Not a stripped text: its coverage is low because its accents are gone, which is repairable."""
-        return self.words >= 30 and self.french_share < STRICT_BELOW and not self.stripped
+        Not a stripped text, nor one whose OCR visibly lacked two French letters or more and wrote
+        others for them (an English model on a poor typescript: `frére`, `méme`): their coverage is
+        low because of the damage repair undoes. A medieval register that writes `maniere` and
+        `grace` lacks letters too, but never writes a wrong one: it stays strict."""
+        misread = sum(1 for c in self.lost if c.islower()) >= 2 and self.signatures >= MIN_SIGNATURES_NOT_STRICT
+        return self.words >= 30 and self.french_share < STRICT_BELOW and not self.stripped and not misread
 
     @property
     def french_share(self) -> float:
@@ -154,16 +178,19 @@ def signature_letter(word: str, candidate: Candidate) -> Optional[str]:
     """The letter a signature token stands for ("" for a glyph that is never a letter), else None."""
     if any(op in ALWAYS_BELIEVED_GLYPHS for op in candidate.glyph_ops):
         return ""
-    if "ce>œ" in candidate.glyph_ops:
-        return "œ"
+    if "ce>œ" in candidate.glyph_ops and "ce" in word:
+        return "œ"  # lower-case only: OE is how some transcriptions write Œ (OEdipe), read as CE
     found = SIGNATURE_E.search(word)
     if found and len(candidate.form) == len(word) and candidate.form[found.start()] in "èêô":
         return candidate.form[found.start()]
     return None
 
 
-def build_profile(words: Iterable[str], lexicon: Lexicon, reaccent: bool = False) -> Profile:
+def build_profile(words: Iterable[str], lexicon: Lexicon, reaccent: bool = False,
+                  needs: Optional[Counter] = None) -> Profile:
+    """`needs`: letters needed by tokens that are no words (a lone `4` or `&` for `à`)."""
     profile = Profile(reaccent=reaccent)
+    profile.restorable.update(needs or {})
     signature_letters: list[str] = []
     for word in words:
         if not word or not any(c.isalpha() for c in word):
@@ -203,6 +230,9 @@ def build_profile(words: Iterable[str], lexicon: Lexicon, reaccent: bool = False
     # `siége` is how 19th-century printers spelled it: é for è is a signature only where è is never written.
     profile.signatures = sum(1 for c in signature_letters if not c or profile.present[c] + profile.present[c.upper()] == 0)
     profile.lost = frozenset(_lost_letters(profile))
+    profile.habitual = frozenset(
+        c for c, n in profile.present.items()
+        if c in HABIT_LETTERS and n >= HABIT_MIN and n >= HABIT_RATIO * profile.restorable[c] and c not in profile.lost)
     return profile
 
 
@@ -251,6 +281,8 @@ def op_believed(op: str, candidate: Candidate, profile: Profile, word: str = "")
     """Is this misreading credible in this document?"""
     if op in ALWAYS_BELIEVED_GLYPHS:
         return True
+    if op in DIGIT_GLYPHS:
+        return profile.damaged or not word[:1].isdigit()
     if ">" in op and ":" not in op:  # a glyph confusion: the printed letter must be one the OCR lost
         return op.split(">")[1] in profile.lost
     kind, _, rest = op.partition(":")
@@ -260,15 +292,22 @@ def op_believed(op: str, candidate: Candidate, profile: Profile, word: str = "")
         # plüs -> plus; but a name keeps its diaeresis (Maïmouna)
         return rest in RARE_DIACRITICS and word[:1].islower()
     target = rest[-1]
+    if kind == "swap" and rest[0] in RARE_DIACRITICS:
+        return True  # eüt -> eût: a circumflex read as the diaeresis French hardly writes
     if target.isupper() and capitals_believed(profile):
         return True
+    if kind == "swap" and rest == "é>ê" and not profile.strict:
+        return True  # méme, étre, préts: no French of any period writes é for ê (choose() wants a common word)
+    if target in profile.habitual and not profile.strict and len(word) >= 5 and (
+            (kind == "swap" and rest == "é>è" and not PERIOD_GRAVE.search(word.lower())) or (kind == "add" and target in "îç")):
+        return True  # the document writes this letter wherever it is needed: a token without it is a slip
     return target in profile.lost or (len(word) > 1 and word.isupper() and target.lower() in profile.lost)
 
 
 def is_signature(word: str, candidate: Candidate, profile: Profile) -> bool:
-    """One misreading, and one only an OCR without French letters makes (see Profile.signatures),
-    in a text too short for its lost letters to be counted (a longer one is judged by the count)."""
-    if profile.words >= MIN_WORDS_FOR_LOST or len(candidate.glyph_ops) + len(candidate.accent_ops) != 1:
+    """One misreading, and one only an OCR without French letters makes (see Profile.signatures):
+    the letter it stands for is never written in the text."""
+    if len(candidate.glyph_ops) + len(candidate.accent_ops) != 1:
         return False
     letter = signature_letter(word, candidate)
     return letter is not None and (not letter or profile.present[letter] + profile.present[letter.upper()] == 0)
@@ -315,6 +354,9 @@ def choose(word: str, found: tuple[Candidate, ...], profile: Profile, lexicon: L
     """The repair of an invalid word, or None when no reading is clearly believable."""
     # In a damaged document, a form spelled so elsewhere makes any of its misreadings believable.
     believable_ = believable(word, found, profile, lexicon)
+    # eüt: the OCR saw a diacritic; û (eût) is a better reading than none (eut), when there is one
+    if any(op.startswith("swap:") and op[5] in RARE_DIACRITICS for c in believable_ for op in c.accent_ops):
+        believable_ = [c for c in believable_ if not any(op.startswith("drop:") for op in c.accent_ops)]
     if not believable_:
         return None
     ranked = sorted(believable_, key=lambda c: -_strength(c, profile, lexicon))
@@ -337,6 +379,9 @@ def choose(word: str, found: tuple[Candidate, ...], profile: Profile, lexicon: L
         needed = 0.0  # Etat is common on the web only as État without its accent: État must just be as common
     if own and not evidenced and lexicon.zipf(best.form) - own < needed:
         return None
+    if not evidenced and ({"swap:é>ê", "swap:é>è", "add:î", "add:ç"} & set(best.accent_ops)) and not profile.lost \
+            and not profile.stripped and lexicon.zipf(best.form) < COMMON_ZIPF:
+        return None  # a slip of a good OCR is believed for common words only (méme, étre; not créter)
     if evidenced:
         rule, score = "evidence", 0.95
     elif best.glyph_ops:

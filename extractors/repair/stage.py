@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections import Counter
 from typing import Optional
 
 from extractors.errors import UnsupportedInput
@@ -303,11 +304,16 @@ def repair_page(page: Page, lexicon: Lexicon, profile: Optional[Profile] = None)
     return repaired, _to_repairs(text, edits, page.number), notes
 
 
-def _all_words(texts: list[str], lexicon: Lexicon):
+def _document_evidence(texts: list[str], lexicon: Lexicon) -> tuple[list[str], Counter]:
+    """Every word of the pages, and the letters their non-words need (a lone `4` for `à`)."""
+    words: list[str] = []
+    needs: Counter = Counter()
     for text in texts:
         planner = Planner(text, lexicon)
         planner.cut()
-        yield from (ref.word.text for ref in planner.refs)
+        words.extend(ref.word.text for ref in planner.refs)
+        needs.update(planner.needs())
+    return words, needs
 
 
 def repair_document(document: Document, lexicon: Optional[Lexicon] = None) -> Document:
@@ -318,7 +324,8 @@ def repair_document(document: Document, lexicon: Optional[Lexicon] = None) -> Do
         return document
     # One profile for the whole document: page 7's `Pdle` is read with page 2's `Pôle` in view.
     texts = [unicodedata.normalize("NFC", p.text) for p in chosen]
-    profile = build_profile(_all_words(texts, lexicon), lexicon)
+    words, needs = _document_evidence(texts, lexicon)
+    profile = build_profile(words, lexicon, needs=needs)
     pages, repairs = [], list(document.repairs)
     for page in document.pages:
         if page not in chosen:
