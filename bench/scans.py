@@ -91,3 +91,32 @@ def normalise(text: str) -> str:
     while TYPED_ONE.search(text):
         text = TYPED_ONE.sub("1", text)
     return CAPITAL_WORD.sub(lambda m: _unaccent(m.group()), text)
+
+
+# --- English control pages -------------------------------------------------------------------------
+# French scans cannot tell whether detecting a page's language helps: every page is French. These
+# are real English pages: the first page of 8 US and EU government PDFs of the ICDAR 2013 table set
+# (../shared/datasets/icdar2013-tables), rendered at 300 dpi in grey; their transcription is their
+# own born-digital text layer (pdftotext), exact by construction.
+ICDAR2013 = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "icdar2013-tables"
+ENGLISH_CONTROL = ("us-001", "us-005", "us-012", "us-020", "us-030", "eu-001", "eu-005", "eu-010")
+ENGLISH_CACHE = Path(__file__).resolve().parent / ".cache" / "english"
+
+
+def english_pages() -> list[ScanPage]:
+    import subprocess
+
+    found = []
+    for name in ENGLISH_CONTROL:
+        pdfs = sorted(ICDAR2013.glob(f"*/{name}.pdf"))
+        if not pdfs:
+            continue
+        image, gold = ENGLISH_CACHE / f"{name}.png", ENGLISH_CACHE / f"{name}.gt.txt"
+        if not image.exists() or not gold.exists():
+            ENGLISH_CACHE.mkdir(parents=True, exist_ok=True)
+            subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", "300", "-gray", "-png", "-singlefile",
+                            str(pdfs[0]), str(image.with_suffix(""))], check=True)
+            subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdfs[0]), str(gold)], check=True,
+                           capture_output=True)
+        found.append(ScanPage("english-control", name, image, gold))
+    return found

@@ -251,3 +251,16 @@ def test_a_failing_page_comes_back_as_an_error_not_an_exception():
     assert [r.number for r in results] == [1, 6]
     assert results[0].error is None and results[0].words
     assert results[1].error and not results[1].words
+
+
+def test_auto_language_reads_an_english_page_again_with_fra_and_eng():
+    """--lang auto (the default): French first; a page that reads as English is read with fra+eng
+    (bench/README.md, "OCR language"). c02-22.pdf is a real English scan."""
+    from extractors.ocr import jobs as ocr
+
+    path = str(shared_file("c02-22.pdf"))
+    french = ocr.ocr_job(ocr.OcrJob(kind="pdf", path=path, index=0, number=1, dpi=200, lang="fra"))
+    auto = ocr.ocr_job(ocr.OcrJob(kind="pdf", path=path, index=0, number=1, dpi=200, lang="auto"))
+    both = ocr.ocr_job(ocr.OcrJob(kind="pdf", path=path, index=0, number=1, dpi=200, lang="fra+eng"))
+    assert ocr.reads_english(french.words)
+    assert [w.text for w in auto.words] == [w.text for w in both.words] != [w.text for w in french.words]

@@ -56,17 +56,18 @@ MIN_TOKENS_FOR_DAMAGE = 30
 DAMAGED_SHARE_THRESHOLD = 0.02
 
 # Old layers, by lexicon evidence (extractors/ingest/layer_damage.py), on French pages only.
-# Measured with bench/triage_damage.py on every page with >= 30 tokens of: real-pdfs (9 PDFs),
-# corpus/*.pdf, the 26 real PDFs of devdocs/tables and devdocs/prose, ICDAR 2013 (67, English),
-# seeds 001-004 and seed 000 per 40 lines; and on the SIMULATED old layers of 51 real scans
-# (bench/old_layers.py: real transcriptions, accents stripped, 1 space in 25 lost, digits damaged).
+# Measured with bench/triage_damage.py on every French page with >= 30 tokens of: real-pdfs,
+# corpus/*.pdf, the real PDFs of devdocs/tables and devdocs/prose, ICDAR 2013, and the seeds per 40
+# lines; and on the SIMULATED old layers of 51 real scans (bench/old_layers.py: real transcriptions,
+# accents stripped, 1 space in 25 lost, digits damaged):
 # * accents lost (stripped words / words needing an accent): clean French pages <= 0.094
 #   (eig_opencollectivites p7: `difficulte`, `donnee` in a born-digital report), English-model OCR
-#   <= 0.222 (seed 000: it writes é); simulated old layers 1.0 on every page;
-# * share of stripped + glued + digit tokens: clean French pages <= 0.030 (fr_olap p12, English
-#   references); simulated old layers >= 0.043.
+#   <= 0.222 (seed 000 lines 321-360: it writes é); simulated old layers 1.0 on every page;
+# * share of stripped + glued + digit tokens: clean French pages <= 0.016, seed 000 <= 0.033;
+#   simulated old layers >= 0.043 (17b9_1886_2, a page with few accents).
 # A layer is stripped when it lost at least half the accents it needs and 2% of its tokens show
-# lexicon damage. Glue and digits alone: clean pages <= 0.025 (fr_olap p12 again), so 5%.
+# lexicon damage. Glue and digits alone: clean pages <= 0.014 (issue-71 p15, a real duplicated-
+# character layer), so 5%.
 ACCENTS_LOST_SHARE = 0.5
 MIN_LEXICON_DAMAGE = 0.02
 GLUED_OR_DIGITS_SHARE = 0.05
