@@ -10,8 +10,9 @@ Contenders, run on the same page images, one process at a time, interleaved (the
 every page), CPU seconds of the process and its children (steadier than wall time on a shared machine):
 
 * `tesseract-fra`, `tesseract-fra+eng`, `tesseract-eng`: the CLI, `tesseract IMAGE stdout -l LANG`;
-* `detect`: per-page language detection: `fra` first; a page whose text reads as English by its
-  function words (extractors/french/language.py) is read again with `eng` (its CPU counts both);
+* `detect (fra, then eng)` / `(fra, then fra+eng)`: per-page language detection: `fra` first; a
+  page whose text reads as English by its function words (extractors/french/language.py) is read
+  again with `eng` / `fra+eng` (its CPU counts both readings; the second is bilan's `--lang auto`);
 * `bilan` / `bilan-fra+eng`: `bilan extract IMAGE --workers 1 --no-repair` with its default language
   (`auto`: French, pages that read as English read again with fra+eng) / `--lang fra+eng`, then bilan's repair stage on that Document in this process (timed and added),
   so cached OCR can be repaired again when repair changes. This is the text `bilan extract` gives.
@@ -128,10 +129,11 @@ def texts_and_cpu(page: ScanPage) -> dict[str, tuple[str, float]]:
         entry = cached(f"tesseract-{lang}", page)
         out[f"tesseract-{lang}"] = (entry["text"], statistics.median(entry["cpu"]))
     fra_text, fra_cpu = out["tesseract-fra"]
-    if language_of(fra_text).is_english:
-        out["detect"] = (out["tesseract-eng"][0], fra_cpu + out["tesseract-eng"][1])
-    else:
-        out["detect"] = (fra_text, fra_cpu)
+    for retry in ("eng", "fra+eng"):
+        if language_of(fra_text).is_english:
+            out[f"detect (fra, then {retry})"] = (out[f"tesseract-{retry}"][0], fra_cpu + out[f"tesseract-{retry}"][1])
+        else:
+            out[f"detect (fra, then {retry})"] = (fra_text, fra_cpu)
     for contender in BILAN_CONTENDERS:
         entry = cached(contender, page)
         started = time.process_time()
