@@ -5,8 +5,9 @@
 
 Precision first: a word is changed only when the document's own evidence makes one reading clearly
 believable (see repair_profile); otherwise it is left alone. Rules (the `rule` of each Repair):
-`nfc`, `apostrophe`, `elision`, `hyphen-join`, `accent`, `glyph`, `evidence`, `acronym`, `ordinal`,
-`context-a`, `context-ou`, `context-la`, `context-des`, `context-du`, `context-accent`, `false-accent`.
+`mojibake`, `nfc`, `ligature`, `apostrophe`, `elision`, `hyphen-join`, `accent`, `glyph`, `evidence`,
+`acronym`, `ordinal`, `context-a`, `context-ou`, `context-la`, `context-des`, `context-du`,
+`context-accent`, `false-accent`.
 """
 from __future__ import annotations
 
