@@ -21,9 +21,12 @@ model has no `è`. So no rule here knows a word; each reads the *document's own 
 * `stripped` — the text writes (almost) no accent at all although many of its words need one: an
   old text layer or dump whose accents were stripped. It is re-accented even when its other damage
   (glued words, digits for letters) keeps its lexicon coverage low.
-* capitals: a document that writes accented capitals (`État`, `ÉDUCATION`), or whose OCR lost
-  letters, gets its capitals' accents back; a clean document that never accents capitals keeps
-  them as printed (`Etat` in a 1921 book).
+* capitals: a document that writes accented capitals (`État`, `ÉDUCATION`), or whose OCR lost two
+  letters or more, gets its capitals' accents back; a clean document that never accents capitals
+  keeps them as printed (`Etat` in a 1921 book).
+* `habitual` — letters (è, î, ç) the document writes wherever its words need them: a token without
+  one is a good OCR's slip (`frontiéres` among forty `-ière`), except spellings printers used
+  before the 1878 reform (`siége`). And `é` for `ê` (`méme`, `étre`) is no French of any period.
 """
 from __future__ import annotations
 
@@ -270,9 +273,9 @@ def capitals_believed(profile: Profile) -> bool:
 
     Yes where the document writes accented capitals (the missing one is a misreading), where its
     OCR visibly lost two letters or more (it lost capitals' accents with them), and in a stripped
-    text; no in a
-    clean document that never accents capitals (printers long did without: `Etat`, `A Paris`, and
-    till receipts still do: `ESPECES`), nor where one letter only is missing (`à`, a worn type).
+    text; no in a clean document that never accents capitals (printers long did without: `Etat`,
+    `A Paris`, and till receipts still do: `ESPECES`), nor where one letter only is missing (`à`,
+    a worn type).
     """
     return profile.accents_capitals or profile.lacks_french_letters
 
