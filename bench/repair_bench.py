@@ -3,10 +3,13 @@
     .venv/bin/python bench/repair_bench.py                 # all figures, about a minute
     .venv/bin/python bench/repair_bench.py --details       # plus every remaining error
     .venv/bin/python bench/repair_bench.py --context-methods   # also a/à by spaCy and Grammalecte
+    .venv/bin/python bench/repair_bench.py --long-line 5000000 # only: the seeds as one line, up to 5 MB
 
 Inputs: bench/devset/ (Tesseract eng and fra output of typeset scans of seeds 001-004, made by
 bench/make_devset.py), golden/000_first_pages.txt (hand-corrected), ../shared/seeds,
-../shared/datasets/real-pdfs/francais.gt.txt, ../shared/datasets/icdar-postocr-fr.
+../shared/datasets/real-pdfs/francais.gt.txt, ../shared/datasets/icdar-postocr-fr, and Tesseract's
+reading of 49 real scanned French pages with hand transcriptions (bench/scans.py; OCR cached by
+bench/scan_lang_bench.py; skipped with a message when absent).
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from extractors.french.lexicon import load_lexicon  # noqa: E402
 from extractors.repair.stage import repair_text  # noqa: E402
-from extractors.repair.evaluate import AccentScore, accent_score, strip_accents, word_errors, word_pairs  # noqa: E402
+from extractors.repair.evaluate import AccentScore, BagScore, accent_score, bag_score, strip_accents, word_errors, word_pairs  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
@@ -157,12 +160,67 @@ def speed() -> tuple[float, float]:
     return rate, min(loads)
 
 
+def real_scans(details: bool) -> dict[str, tuple[BagScore, BagScore, int]] | None:
+    """Tesseract's reading of the 49 real scanned French pages (bench/scan_lang_bench.py caches it) with
+    each model, against their hand transcriptions: (before repair, after, pages) per model."""
+    import json
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from scans import SCANS, normalise, pages
+
+    cache = ROOT / "bench" / ".cache" / "scans"
+    found = [p for p in pages() if p.scored]
+    if not found or not (cache / "tesseract-eng").exists():
+        print(f"Real scans: skipped (no transcribed scans under {SCANS} or no OCR cache: run bench/scan_lang_bench.py)")
+        return None
+    out = {}
+    for lang in ("eng", "fra", "fra+eng"):
+        before, after, n = BagScore(), BagScore(), 0
+        for page in found:
+            path = cache / f"tesseract-{lang}" / f"{page.name}.json"
+            if not path.exists():
+                continue
+            ocr = json.loads(path.read_text(encoding="utf-8"))["text"]
+            gold = normalise(page.gold)
+            repaired = repair_text(ocr).text
+            before.add(bag_score(gold, normalise(ocr)))
+            after.add(bag_score(gold, normalise(repaired)))
+            n += 1
+            if details and lang == "eng":
+                show_errors(gold, normalise(ocr), normalise(repaired), f"{page.name}.eng")
+        out[lang] = (before, after, n)
+    return out
+
+
+def long_line(max_bytes: int) -> list[tuple[int, float, float]]:
+    """(characters, CPU seconds, words/s) of repair on the seeds flattened to one line, repeated
+    up to `max_bytes`: a dump without line breaks (issue 11) must take time linear in its length."""
+    one = " ".join(" ".join(seed_text(p).split()) for p in ("000", "001", "002", "003", "004")) + " "
+    lexicon = load_lexicon()
+    out = []
+    copies = 1
+    while True:
+        text = one * copies
+        start = time.process_time()
+        repair_text(text, lexicon)
+        seconds = time.process_time() - start
+        out.append((len(text), seconds, len(text.split()) / seconds))
+        if len(text.encode("utf-8")) >= max_bytes:
+            return out
+        copies = min(copies * 4, max(copies + 1, max_bytes // len(one.encode("utf-8")) + 1))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--details", action="store_true", help="print every remaining error")
     parser.add_argument("--context-methods", action="store_true", help="compare a/à by rules, spaCy and Grammalecte")
+    parser.add_argument("--long-line", type=int, metavar="BYTES", help="only the one-line dump check, up to BYTES")
     args = parser.parse_args()
     load_lexicon()
+    if args.long_line:
+        for chars, seconds, rate in long_line(args.long_line):
+            print(f"One line of {chars:>9,} characters: {seconds:7.2f} CPU s, {rate:,.0f} words/s")
+        return 0
 
     for corpus, title in ((True, "corpus scans (bench/devset/corpus: Tesseract output of corpus/00[1-4]_*_scan.pdf, 41 pages)"),
                           (False, "typeset pages (bench/devset: Tesseract output of 12 pages made by bench/make_devset.py)")):
@@ -180,6 +238,12 @@ def main() -> int:
     print(f"ICDAR 2017+2019 French post-OCR ({ic['docs']} documents): CER {ic['cer_before']:.4%} -> {ic['cer_after']:.4%}; "
           f"documents whose CER rose: {ic['cer_rose_in']}; tokens changed {ic['changed']}/{ic['tokens']} "
           f"= {ic['changed_share']:.3%}")
+    scans = real_scans(args.details)
+    for lang, (before, after, n) in (scans or {}).items():
+        gone = 1 - after.accent_errors / before.accent_errors if before.accent_errors else 0.0
+        print(f"Real scans, Tesseract -l {lang} ({n} pages, {before.accented} accented gold words): accent errors "
+              f"{before.accent_errors} -> {after.accent_errors} ({gone:.1%} fewer); other word errors "
+              f"{before.word_errors} -> {after.word_errors}")
     errors, total = reaccent(args.details)
     print(f"Re-accentuation (seeds 001-004, every accent stripped): {errors} wrong words / {total} "
           f"= 1 per {total / max(errors, 1):.0f} words")

@@ -106,7 +106,7 @@ def extract(
     input: str = typer.Argument(..., help="PDF, image (PNG/JPEG/TIFF), HTML page or text dump; - for standard input."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the JSON here (atomically); stdout if absent."),
     ocr: OcrMode = typer.Option(OcrMode.auto, "--ocr", help="auto: OCR image-only and untrustworthy pages; always; never."),
-    lang: str = typer.Option("fra+eng", "--lang", help="Tesseract languages."),
+    lang: str = typer.Option("auto", "--lang", help="Tesseract languages; auto: French, English pages read again with fra+eng."),
     pages: Optional[str] = typer.Option(None, "--pages", help="Pages to read, e.g. 2-5,8."),
     password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1, help="OCR processes (one single-threaded Tesseract each)."),
@@ -218,9 +218,10 @@ def _stderr_console():
 
 @app.command()
 def repair(
-    input: str = typer.Argument(..., help="Text file (UTF-8, or cp1252 said on stderr), or - for standard input."),
+    input: str = typer.Argument(..., help="Text file (UTF-8, or a legacy encoding said on stderr), or - for standard input."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the repaired text here (atomically); stdout if absent."),
     explain: Optional[Path] = typer.Option(None, "--explain", help="Write every change as JSON lines: line, column, before, after, rule, score."),
+    reaccent: bool = typer.Option(False, "--reaccent", help="The text's accents are known to be stripped (an old text layer or dump): restore them."),
 ) -> None:
     """Repair OCR damage in French text; every line break is kept except where a hyphenated word is joined."""
 
@@ -245,7 +246,7 @@ def repair(
             typer.echo(f"bilan: {name}: warning: {warning.message}", err=True)
         if not text.strip():
             raise EmptyDocument(name, "empty input: nothing to repair")
-        result = repair_text(text)
+        result = repair_text(text, reaccent=reaccent)
         for note in result.notes:
             typer.echo(f"bilan: {name}: {note}", err=True)
         if explain is not None:
@@ -292,7 +293,7 @@ def batch(
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1, help="Worker processes (one single-threaded Tesseract each)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run (documents already done are reused)."),
     ocr: OcrMode = typer.Option(OcrMode.auto, "--ocr", help="auto: OCR image-only and untrustworthy pages; always; never."),
-    lang: str = typer.Option("fra+eng", "--lang", help="Tesseract languages."),
+    lang: str = typer.Option("auto", "--lang", help="Tesseract languages; auto: French, English pages read again with fra+eng."),
     executor: Executor = typer.Option(Executor.local, "--executor", help="local worker processes, a Dask cluster, or inline (this process, one document after the other: for debugging)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786."),
     abort_on_error: bool = typer.Option(False, "--abort-on-error", help="Stop at the first failed document."),

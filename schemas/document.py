@@ -61,7 +61,12 @@ class PageTriage(Frozen):
     text_chars: int = Field(ge=0, description="characters in the page's text layer")
     image_coverage: float = Field(ge=0, le=1, description="share of the page covered by images")
     tokens: int = Field(ge=0, description="word tokens checked for OCR damage")
-    damaged_share: float = Field(ge=0, le=1, description="share of tokens that look like damaged French")
+    damaged_share: float = Field(ge=0, le=1, description="share of tokens that look like French OCR'd with an English model")
+    damage: dict[str, int] = Field(
+        default_factory=dict,
+        description="tokens showing each kind of damage an old OCR layer leaves (english-model, accents-stripped, "
+                    "glued, digits-for-letters), counted with the French lexicon on text layers over scans")
+    accented_tokens: int = Field(default=0, ge=0, description="tokens written with an accent (a layer that can write them)")
     decision: Literal["text-layer", "ocr", "empty"]
     reason: str
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
@@ -22,7 +23,7 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed"),
 ]
 
-from tests.conftest import CORPUS, committed, data_file
+from tests.conftest import CORPUS, REAL_PDFS, committed, data_file, shared_file
 
 
 def normalised(text: str) -> str:
@@ -310,3 +311,17 @@ def test_alternatives_are_optional_and_leave_the_words_as_read():
     same_length = [(w.text, o) for w in with_alternatives for o in w.alternatives if len(o) == len(w.text)]
     assert same_length and all(sum(a != b for a, b in zip(o, t)) == 1 for t, o in same_length)
     assert all(w.alternatives is None for w in engine.read(pixels, 300, "fra+eng"))  # off again
+
+
+@pytest.mark.shared
+def test_auto_language_reads_an_english_page_again_with_fra_and_eng():
+    """--lang auto (the default): French first; a page that reads as English is read with fra+eng
+    (bench/README.md, "OCR language"). c02-22.pdf is a real English scan."""
+    from extractors.ocr import jobs as ocr
+
+    path = str(shared_file(REAL_PDFS / "c02-22.pdf"))
+    french = ocr.ocr_job(ocr.OcrJob(kind="pdf", path=path, index=0, number=1, dpi=200, lang="fra"))
+    auto = ocr.ocr_job(ocr.OcrJob(kind="pdf", path=path, index=0, number=1, dpi=200, lang="auto"))
+    both = ocr.ocr_job(ocr.OcrJob(kind="pdf", path=path, index=0, number=1, dpi=200, lang="fra+eng"))
+    assert ocr.reads_english(french.words)
+    assert [w.text for w in auto.words] == [w.text for w in both.words] != [w.text for w in french.words]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 import unicodedata
 
 import pytest
@@ -208,15 +207,6 @@ def test_reaccentuation_of_stripped_clean_french(lexicon):
     assert total / errors >= 150
 
 
-def test_speed_and_lexicon_load(lexicon):
-    text = seed("000").read_text(encoding="utf-8") * 3
-    repair_text(text[:1000], lexicon)
-    start = time.perf_counter()
-    repair_text(text, lexicon)
-    rate = len(text.split()) / (time.perf_counter() - start)
-    assert rate >= 20_000 / 3  # the bench measures >20,000 w/s; CI machines vary, so only a floor here
-
-
 def test_lexicon_forms(lexicon):
     assert lexicon.is_valid("ministère") and not lexicon.is_valid("ministére")
     assert lexicon.is_valid("interministériel") and lexicon.is_valid("Québec") and lexicon.is_valid("moelleux")
@@ -245,9 +235,15 @@ def test_other_language_is_left_alone(lexicon):
     assert "does not look like French" in result.notes[0]
 
 
-def test_very_long_line(lexicon):
-    line = " ".join(seed("000").read_text(encoding="utf-8").split()) * 4  # ~20,000 words on one line
-    start = time.perf_counter()
-    result = repair_text(line, lexicon)
-    assert time.perf_counter() - start < 20
-    assert "\n" not in result.text and "ministère" in result.text
+def test_very_long_line_gets_the_same_repairs_on_every_copy(lexicon):
+    """A dump flattened to one line (issue 11): repaired word for word as its parts are. How long it
+    takes is measured in bench/repair_bench.py (--long-line), linear in the length, not here."""
+    one = " ".join(seed("000").read_text(encoding="utf-8").split()) + " "
+    for text in (one, unicodedata.normalize("NFD", one)):  # NFD: every accent is an NFC edit too
+        single = repair_text(text, lexicon)
+        result = repair_text(text * 4, lexicon)
+        assert "\n" not in result.text and "ministère" in result.text
+        assert result.text == single.text * 4
+        assert len(result.repairs) == 4 * len(single.repairs)
+        for repair in result.repairs:
+            assert (text * 4)[repair.column : repair.column + len(repair.before)] == repair.before

@@ -7,7 +7,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from tests.conftest import CORPUS, DATA, REAL_PDFS, committed, seed as seed_path
+from extractors.french.language import language_of
+from extractors.french.lexicon import load_lexicon
+from extractors.ingest.layer_damage import measure_damage
+from tests.conftest import CORPUS, DATA, REAL_PDFS, ROOT, SEEDS, committed, seed as seed_path
 from extractors.options import IngestOptions
 from extractors.ingest.triage import (
     DAMAGED_SHARE_THRESHOLD,
@@ -15,9 +18,11 @@ from extractors.ingest.triage import (
     damaged_share,
     decide,
     is_damaged,
+    old_layer_verdict,
     page_text,
     triage_page,
 )
+from extractors.repair.evaluate import strip_accents
 
 
 REAL_BORN_DIGITAL = {
@@ -186,3 +191,63 @@ def test_legacy_ocr_layer_is_distrusted_under_auto_and_used_under_never():
 
 def test_corpus_is_there():
     assert list(CORPUS.glob("*_scan.pdf")) and (CORPUS / "000_report.pdf").exists()
+
+
+# --- old text layers, told by the French lexicon (issue 10) -----------------------------------------
+
+OLD_LAYER = ROOT / "tests" / "data" / "an96ap_journal_0003.oldlayer.pdf"
+CLEAN_TEXT = (ROOT / "tests" / "data" / "an96ap_journal_0003.gt.txt").read_text(encoding="utf-8")
+AUTO = IngestOptions(ocr="auto")
+
+
+def test_simulated_old_layer_over_a_real_scan_is_ocrd_under_auto():
+    """A real 1914 typed page with a SIMULATED old layer (tests/data/README.md): accents stripped,
+    words glued. Its English-model share is 0.4%, as the real layer of issue 10 scored."""
+    auto = triage_all(OLD_LAYER, IngestOptions(ocr="auto"))
+    assert [t.decision for t in auto] == ["ocr"]
+    assert auto[0].damaged_share <= DAMAGED_SHARE_THRESHOLD  # the English-model patterns alone miss it
+    assert "accents stripped" in auto[0].reason and auto[0].damage["accents-stripped"] >= 10
+    assert auto[0].damage["glued"] >= 3 and auto[0].accented_tokens == 0
+    never = triage_all(OLD_LAYER, IngestOptions(ocr="never"))
+    assert [t.decision for t in never] == ["text-layer"]
+
+
+def test_old_layer_pages_pool_over_the_document():
+    """A page with too little evidence alone is OCR'd when the document's layer is old overall."""
+    page = decide(strip_accents(CLEAN_TEXT), 1.0, AUTO, measure_damage(strip_accents(CLEAN_TEXT), load_lexicon(), is_damaged))
+    assert page.decision == "ocr" and "accents stripped" in page.reason
+    small = page.model_copy(update={"decision": "text-layer", "tokens": 12, "damage": {"accents-stripped": 2}})
+    pooled = confirm_scans_with_damaged_text([page, small], AUTO)
+    assert [t.decision for t in pooled] == ["ocr", "ocr"]
+    clean = decide(CLEAN_TEXT, 1.0, AUTO, measure_damage(CLEAN_TEXT, load_lexicon(), is_damaged))
+    assert clean.decision == "text-layer"
+    assert confirm_scans_with_damaged_text([clean, clean], AUTO) == [clean, clean]
+
+
+@pytest.mark.parametrize("path", [p for p in known_pdfs() if expected_decision(p.values[0]) == "text-layer"])
+def test_born_digital_pages_show_no_old_layer_damage(path):
+    """The lexicon evidence stays below the thresholds on every clean page we have, whatever its
+    images (born-digital pages are never OCR'd anyway: the evidence is only computed over scans)."""
+    with pdfium.PdfDocument(str(path)) as pdf:
+        for index in range(len(pdf)):
+            text = page_text(pdf[index])
+            if not language_of(text).is_french:
+                continue
+            damage = measure_damage(text, load_lexicon(), is_damaged)
+            assert old_layer_verdict(damage) is None, (index + 1, damage.counts, damage.examples)
+
+
+@pytest.mark.ocr
+def test_old_layer_is_read_again_and_loses_nine_accent_errors_in_ten():
+    """Done-criterion of issue 10 on the committed page: by re-OCR, >= 90% of the layer's accent errors gone."""
+    from extractors import extract
+    from extractors.repair.evaluate import bag_score
+
+    gold = CLEAN_TEXT
+    with pdfium.PdfDocument(str(OLD_LAYER)) as pdf:
+        layer = page_text(pdf[0])
+    document = extract(OLD_LAYER, workers=1)
+    assert document.pages[0].origin == "ocr"
+    before, after = bag_score(gold, layer), bag_score(gold, document.pages[0].text)
+    assert before.accent_errors >= 40
+    assert after.accent_errors <= 0.1 * before.accent_errors, (before, after)

@@ -1,27 +1,64 @@
 """Plain-text inputs such as legacy OCR dumps: lines kept as they are, pages split on form feeds."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from extractors.errors import CorruptInput, UnsupportedInput
+from extractors.errors import CorruptInput, LexiconUnavailable, UnsupportedInput
+from extractors.french.lexicon import load_lexicon
 from extractors.options import IngestOptions, parse_pages
 from extractors.ingest.source import looks_binary, make_source
 from schemas import Document, Line, Page, StageError, Word
 
 
+# Single-byte encodings French text dumps come in: Windows, old Macs, DOS, ISO Latin-9. Every byte
+# decodes in each of them (cp1252 aside, whose five holes make it fail), so the text says which one
+# it was: the one whose accented words the French lexicon knows best.
+LEGACY_ENCODINGS = ("cp1252", "mac_roman", "cp850", "iso8859_15")
+
+
 def decode_text(path: Path, data: bytes) -> tuple[str, list[StageError]]:
-    """UTF-8 first (with or without BOM); old Windows dumps fall back to cp1252, said in a warning."""
+    """UTF-8 first (with or without BOM); otherwise the legacy encoding with the best lexicon score."""
     if looks_binary(data[:4096]):
         raise UnsupportedInput(path, "binary data, not text")
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as e:
+        bad_byte = e.start
+    decoded = {}
+    for encoding in LEGACY_ENCODINGS:
         try:
-            text = data.decode("cp1252")
+            decoded[encoding] = data.decode(encoding)
         except UnicodeDecodeError:
-            raise CorruptInput(path, f"not UTF-8 (byte {e.start}) nor cp1252 text") from e
-        note = StageError(stage="decode", message=f"not valid UTF-8 at byte {e.start}; decoded as cp1252", level="warning")
-        return text, [note]
+            continue
+    if not decoded:
+        raise CorruptInput(path, f"not UTF-8 (byte {bad_byte}) nor a single-byte French encoding")
+    scores = {encoding: accented_words_score(text) for encoding, text in decoded.items()}
+    # Ties (no accented word decodes into French in any of them) go to the most common, cp1252.
+    best = max(decoded, key=lambda enc: (scores[enc], -LEGACY_ENCODINGS.index(enc)))
+    known, total = scores[best]
+    note = StageError(stage="decode", level="warning",
+                      message=f"not valid UTF-8 at byte {bad_byte}; decoded as {best} "
+                              f"({known} of {total} accented words in the French lexicon)")
+    return decoded[best], [note]
+
+
+ACCENTED_WORD = re.compile(r"\w*[^\x00-\x7f]\w*")
+
+
+def accented_words_score(text: str, limit: int = 2000) -> tuple[int, int]:
+    """(accented words the French lexicon knows, accented words) among the first `limit` of them."""
+    try:
+        lexicon = load_lexicon()
+    except LexiconUnavailable:
+        return 0, 0
+    known = total = 0
+    for word in ACCENTED_WORD.findall(text):
+        total += 1
+        known += lexicon.is_valid(word)
+        if total >= limit:
+            break
+    return known, total
 
 
 def text_page(number: int, text: str) -> Page:

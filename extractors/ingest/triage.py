@@ -4,20 +4,26 @@ Only pypdfium2 is used here (never pdfplumber): triage must stay cheap because i
 page, and pdfium gives the character count, the image objects and the raw text in a few
 milliseconds per page.
 
-Three measurements feed the decision:
+Four measurements feed the decision:
 
 * `text_chars` – non-blank characters in the text layer (`page.get_textpage()`);
 * `image_coverage` – share of the page area covered by image objects (a scan is one image
   covering ~100% of the page; logos and figures in born-digital pages cover a few percent);
 * `damaged_share` – share of word tokens that look like French OCR'd with an English model
   (`ministére`, `ceuvre`, `I'Office`, ...): an invisible text layer left by a legacy OCR run is
-  present but not trustworthy, so the page is OCR'd again.
+  present but not trustworthy, so the page is OCR'd again;
+* for text layers over scans only (where it can change the decision), the damage an *old* OCR
+  layer leaves, counted with the French lexicon (extractors/ingest/layer_damage.py): accents
+  stripped (`eleve`), words glued (`grandplaisirque`), digits for letters (`5ooo`, `i9i9`). It
+  needs the lexicon (loaded once per process), so born-digital pages never pay for it.
 """
 from __future__ import annotations
 
 import re
 from typing import Optional
 
+from extractors.french.language import language_of
+from extractors.ingest.layer_damage import KINDS, LayerDamage, measure_damage
 from extractors.options import IngestOptions
 from schemas import PageTriage
 
@@ -48,6 +54,23 @@ MIN_TOKENS_FOR_DAMAGE = 30
 # are figures and acronyms) are caught by the document-level rule in
 # confirm_scans_with_damaged_text (pooled share of the scanned pages: 0.041 for that file).
 DAMAGED_SHARE_THRESHOLD = 0.02
+
+# Old layers, by lexicon evidence (extractors/ingest/layer_damage.py), on French pages only.
+# Measured with bench/triage_damage.py on every French page with >= 30 tokens of: real-pdfs,
+# corpus/*.pdf, the real PDFs of devdocs/tables and devdocs/prose, ICDAR 2013, and the seeds per 40
+# lines; and on the SIMULATED old layers of 51 real scans (bench/old_layers.py: real transcriptions,
+# accents stripped, 1 space in 25 lost, digits damaged):
+# * accents lost (stripped words / words needing an accent): clean French pages <= 0.094
+#   (eig_opencollectivites p7: `difficulte`, `donnee` in a born-digital report), English-model OCR
+#   <= 0.222 (seed 000 lines 321-360: it writes é); simulated old layers 1.0 on every page;
+# * share of stripped + glued + digit tokens: clean French pages <= 0.016, seed 000 <= 0.033;
+#   simulated old layers >= 0.043 (17b9_1886_2, a page with few accents).
+# A layer is stripped when it lost at least half the accents it needs and 2% of its tokens show
+# lexicon damage. Glue and digits alone: clean pages <= 0.014 (issue-71 p15, a real duplicated-
+# character layer), so 5%.
+ACCENTS_LOST_SHARE = 0.5
+MIN_LEXICON_DAMAGE = 0.02
+GLUED_OR_DIGITS_SHARE = 0.05
 
 # --- Damage patterns --------------------------------------------------------------------------
 # Each pattern is something an English OCR model writes for French, and which correct modern
@@ -188,8 +211,30 @@ def page_text(page) -> str:
         textpage.close()
 
 
-def decide(text: str, coverage: float, options: IngestOptions) -> PageTriage:
-    """Pure decision from the measurements, so it can be tested without a PDF."""
+def old_layer_verdict(damage: Optional[LayerDamage]) -> Optional[str]:
+    """Why this layer is an old, damaged OCR by lexicon evidence, or None."""
+    if damage is None or damage.tokens < MIN_TOKENS_FOR_DAMAGE:
+        return None
+    lexicon_share = damage.kind_share("accents-stripped", "glued", "digits-for-letters")
+    if damage.accents_lost >= ACCENTS_LOST_SHARE and lexicon_share >= MIN_LEXICON_DAMAGE:
+        return f"old OCR layer: accents stripped ({damage.accents_lost:.0%} of the words needing one lost it)"
+    if damage.kind_share("glued", "digits-for-letters") >= GLUED_OR_DIGITS_SHARE:
+        return "old OCR layer: words glued together or digits read as letters"
+    return None
+
+
+def _damage_figures(damage: Optional[LayerDamage]) -> str:
+    if damage is None:
+        return ""
+    kinds = ", ".join(f"{kind} {n} ({', '.join(damage.examples.get(kind, []))})" for kind, n in damage.counts.items() if n)
+    return f"; lexicon evidence: {kinds or 'none'}"
+
+
+def decide(text: str, coverage: float, options: IngestOptions, damage: Optional[LayerDamage] = None) -> PageTriage:
+    """Pure decision from the measurements, so it can be tested without a PDF.
+
+    `damage`: the lexicon evidence of an old layer (layer_damage.measure_damage), for text over a scan.
+    """
     chars = sum(1 for ch in text if not ch.isspace())
     tokens, share = damaged_share(text)
     has_text = chars >= MIN_TEXT_CHARS
@@ -198,7 +243,9 @@ def decide(text: str, coverage: float, options: IngestOptions) -> PageTriage:
     # damaged (made from a bad OCR dump) prints that same damage, and must never be OCR'd.
     looks_scanned = coverage >= MIN_SCAN_COVERAGE
     untrustworthy = looks_scanned and tokens >= MIN_TOKENS_FOR_DAMAGE and share > DAMAGED_SHARE_THRESHOLD
-    figures = f"{chars} text characters, images cover {coverage:.0%}, {share:.1%} of {tokens} words look damaged"
+    old_layer = old_layer_verdict(damage) if looks_scanned else None
+    figures = f"{chars} text characters, images cover {coverage:.0%}, {share:.1%} of {tokens} words look damaged" + \
+        _damage_figures(damage)
 
     def verdict(decision: str, why: str) -> PageTriage:
         return PageTriage(
@@ -206,6 +253,8 @@ def decide(text: str, coverage: float, options: IngestOptions) -> PageTriage:
             image_coverage=round(min(1.0, coverage), 4),
             tokens=tokens,
             damaged_share=round(share, 4),
+            damage=dict(damage.counts) if damage else {},
+            accented_tokens=damage.accented if damage else 0,
             decision=decision,
             reason=f"{why} ({figures})",
         )
@@ -220,6 +269,8 @@ def decide(text: str, coverage: float, options: IngestOptions) -> PageTriage:
         return verdict("empty", "no text layer and no images")
     if has_text and untrustworthy:
         return verdict("ocr", "scanned page whose text layer looks like French OCR'd with an English model")
+    if has_text and old_layer:
+        return verdict("ocr", f"scanned page whose text layer is an {old_layer}")
     if has_text:
         return verdict("text-layer", "text layer" + (" over a scan, trusted" if looks_scanned else ""))
     if has_images:
@@ -233,7 +284,26 @@ def triage_page(page, options: IngestOptions, text: Optional[str] = None) -> Pag
     """Measure one pypdfium2 page and decide how to read it."""
     if text is None:
         text = page_text(page)
-    return decide(text, image_coverage(page), options)
+    coverage = image_coverage(page)
+    damage = None
+    # Only French text over a scan (an English word is no damaged French), under --ocr auto.
+    if options.ocr == "auto" and coverage >= MIN_SCAN_COVERAGE and len(text.split()) >= MIN_TOKENS_FOR_DAMAGE \
+            and language_of(text).is_french:
+        damage = layer_damage(text)
+    return decide(text, coverage, options, damage)
+
+
+def layer_damage(text: str) -> Optional[LayerDamage]:
+    """The lexicon evidence of an old layer; None when the lexicon is not installed (then only the
+    English-model patterns judge the layer, as before)."""
+    from extractors.errors import LexiconUnavailable
+    from extractors.french.lexicon import load_lexicon
+
+    try:
+        lexicon = load_lexicon()
+    except LexiconUnavailable:
+        return None
+    return measure_damage(text, lexicon, is_damaged)
 
 
 def confirm_scans_with_damaged_text(triages: list[PageTriage], options: IngestOptions) -> list[PageTriage]:
@@ -250,15 +320,24 @@ def confirm_scans_with_damaged_text(triages: list[PageTriage], options: IngestOp
         if t.decision == "text-layer" and t.image_coverage >= MIN_SCAN_COVERAGE and t.text_chars >= MIN_TEXT_CHARS
     ]
     already = [t for t in triages if t.decision == "ocr" and t.tokens and t.damaged_share > DAMAGED_SHARE_THRESHOLD]
-    pool = scanned + already
+    pool = scanned + already + [t for t in triages if t.decision == "ocr" and t.damage and t not in already]
     tokens = sum(t.tokens for t in pool)
     damaged = sum(t.tokens * t.damaged_share for t in pool)
-    if not scanned or tokens < MIN_TOKENS_FOR_DAMAGE or damaged / tokens <= DAMAGED_SHARE_THRESHOLD:
+    if not scanned or tokens < MIN_TOKENS_FOR_DAMAGE:
         return triages
-    why = (
-        f"scanned page of a document whose text layer looks like French OCR'd with an English model "
-        f"({damaged / tokens:.1%} of {tokens} words on its scanned pages)"
-    )
+    if damaged / tokens > DAMAGED_SHARE_THRESHOLD:
+        why = (
+            f"scanned page of a document whose text layer looks like French OCR'd with an English model "
+            f"({damaged / tokens:.1%} of {tokens} words on its scanned pages)"
+        )
+    else:
+        measured = [t for t in pool if t.damage]
+        pooled = LayerDamage(tokens=sum(t.tokens for t in measured), accented=sum(t.accented_tokens for t in measured),
+                             counts={kind: sum(t.damage.get(kind, 0) for t in measured) for kind in KINDS})
+        old_layer = old_layer_verdict(pooled)
+        if old_layer is None:
+            return triages
+        why = f"scanned page of a document whose text layer is an {old_layer} over its scanned pages"
     return [
         t.model_copy(update={"decision": "ocr", "reason": f"{why}; this page {t.reason[t.reason.rfind('(') :]}"}) if t in scanned else t
         for t in triages

@@ -25,6 +25,7 @@ from extractors.errors import OCRUnavailable
 from extractors.ocr.settings import SETTINGS, OcrSettings
 from extractors.ocr.tesseract_cli import CommandLineEngine
 from extractors.ocr.tesseract_lib import LibraryEngine
+from extractors.options import tesseract_languages
 from schemas import Word
 
 ENGINE_VARIABLE = "BILAN_OCR_ENGINE"
@@ -37,9 +38,11 @@ class OcrEngine(Protocol):
 
     def languages(self) -> frozenset[str]: ...
 
-    def read(self, pixels: np.ndarray, dpi: int, lang: str, alternatives: bool = False) -> list[Word]: ...
+    # `pixels`: grey or RGB. `tell_dpi` False: the file records no resolution, so Tesseract measures
+    # it from the letters (`dpi`, a guess from the image size, still turns pixel boxes into points).
+    def read(self, pixels: np.ndarray, dpi: int, lang: str, alternatives: bool = False, tell_dpi: bool = True) -> list[Word]: ...
 
-    def orientation(self, pixels: np.ndarray, dpi: int) -> int: ...
+    def orientation(self, pixels: np.ndarray, dpi: int, tell_dpi: bool = True) -> int: ...
 
 
 @lru_cache(maxsize=None)
@@ -63,7 +66,7 @@ def check_ocr_available(path: str | Path, lang: str) -> None:
         languages = ocr_engine().languages()
     except OCRUnavailable as e:
         raise OCRUnavailable(path, e.problem) from e
-    missing = [code for code in lang.split("+") if code not in languages]
+    missing = [code for code in tesseract_languages(lang).split("+") if code not in languages]
     if missing:
         packages = " ".join(f"tesseract-ocr-{code.replace('_', '-').lower()}" for code in missing)
         raise OCRUnavailable(

@@ -22,12 +22,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Callable, Literal, Optional, Sequence, Union
 
+from extractors.french.language import language_of
 from extractors.ocr.bold import estimate_bold
 from extractors.ocr.engine import looks_bad, ocr_engine, osd_available, quality
 from extractors.ocr.tesseract_output import TesseractFailed
 from extractors.ocr.pool import shared_pool, shutdown_pool
-from extractors.ocr.render import load_image_frame, render_pdf_page, rotate_clockwise
+from extractors.ocr.render import load_image_for_ocr, render_pdf_page, rotate_clockwise
 from extractors.ocr.rulings import rulings_of_scan
+from extractors.options import AUTO_LANG, ENGLISH_PAGE_LANG, FIRST_LANG
 from extractors.progress import page_read
 from schemas import Word
 from schemas.table import Ruling
@@ -63,28 +65,37 @@ class OcrResult:
 OcrResults = Union[Sequence[OcrResult], Callable[[], Sequence[OcrResult]]]
 
 
+def reads_english(words: list[Word]) -> bool:
+    """Do a page's OCR'd words read as English (by their function words)?"""
+    return language_of(" ".join(w.text for w in words)).is_english
+
+
 def ocr_job(job: OcrJob) -> OcrResult:
     """Render (or load) one page, OCR it upright, then find its bold words and drawn rules while its
     image is in memory. Never raises: failures come back in `error`."""
     result = OcrResult(number=job.number)
     try:
         started = time.process_time()
+        tell_dpi = True
         if job.kind == "pdf":
             pixels, width, height = render_pdf_page(job.path, job.index, job.dpi, job.password)
-            dpi = float(job.dpi)
+            grey, dpi = pixels, float(job.dpi)
         else:
-            pixels, dpi = load_image_frame(job.path, job.index)
-            height, width = (n * 72.0 / dpi for n in pixels.shape)
+            # colour kept for Tesseract; an unrecorded resolution is left for it to measure
+            pixels, grey, dpi, tell_dpi = load_image_for_ocr(job.path, job.index)
+            height, width = (n * 72.0 / dpi for n in grey.shape)
         result.seconds["render"] = time.process_time() - started
-        words, pixels, result.rotation = read_upright(pixels, round(dpi), job, result.seconds)
+        words, result.rotation = read_upright(pixels, round(dpi), tell_dpi, job, result.seconds)
+        if result.rotation:
+            grey = rotate_clockwise(grey, result.rotation)
         if result.rotation in (90, 270):
             width, height = height, width
         bold_started = time.process_time()
-        words = estimate_bold(pixels, words, dpi)
+        words = estimate_bold(grey, words, dpi)
         rulings_started = time.process_time()
         result.seconds["bold"] = rulings_started - bold_started
         try:
-            result.rulings = rulings_of_scan(pixels, dpi, words)
+            result.rulings = rulings_of_scan(grey, dpi, words)
         except (ValueError, MemoryError):  # an image too odd to search: the page keeps its words
             result.rulings = []
         result.seconds["rulings"] = time.process_time() - rulings_started
@@ -96,27 +107,31 @@ def ocr_job(job: OcrJob) -> OcrResult:
     return result
 
 
-def read_upright(pixels, dpi: int, job: OcrJob, seconds: dict[str, float]):
-    """(words, the pixels they were read from, clockwise turn applied): the page as it is, or turned
-    the way orientation detection says when the first reading looks bad."""
+def read_upright(pixels, dpi: int, tell_dpi: bool, job: OcrJob, seconds: dict[str, float]):
+    """(words, clockwise turn applied): the page as it is, or turned the way orientation detection
+    says when the first reading looks bad. With --lang auto, a page read in French whose words read
+    as English is read again with fra+eng (the French model alone loses 1 word in 3 more there)."""
     engine = ocr_engine()
     started = time.process_time()
-    words = engine.read(pixels, dpi, job.lang, job.alternatives)
+    lang = FIRST_LANG if job.lang == AUTO_LANG else job.lang
+    words = engine.read(pixels, dpi, lang, job.alternatives, tell_dpi)
+    if job.lang == AUTO_LANG and reads_english(words):
+        lang = ENGLISH_PAGE_LANG
+        words = engine.read(pixels, dpi, lang, job.alternatives, tell_dpi)
     seconds["ocr"] = time.process_time() - started
     if not (looks_bad(words) and osd_available()):
-        return words, pixels, 0
+        return words, 0
     started = time.process_time()
     try:
-        rotation = engine.orientation(pixels, dpi)
+        rotation = engine.orientation(pixels, dpi, tell_dpi)
         if rotation:
-            turned_pixels = rotate_clockwise(pixels, rotation)
-            turned = engine.read(turned_pixels, dpi, job.lang, job.alternatives)
+            turned = engine.read(rotate_clockwise(pixels, rotation), dpi, lang, job.alternatives, tell_dpi)
             # Keep the turned reading if it looks right or reads more confident text than the
             # first pass (OSD can be fooled by pictures). Tesseract can read a sideways page as
             # well as the turned one, so a tie goes to the turned one, with usable boxes.
             if not looks_bad(turned) or len(turned) * quality(turned) > len(words) * quality(words):
-                return turned, turned_pixels, rotation
-        return words, pixels, 0
+                return turned, rotation
+        return words, 0
     finally:
         seconds["osd"] = time.process_time() - started
 

@@ -72,11 +72,12 @@ def fast_temp_dir() -> Optional[str]:
 
 
 def page_file(pixels: np.ndarray, dpi: int):
-    """The page as an uncompressed TIFF in RAM, deleted when the `with` block ends."""
+    """The page as an uncompressed TIFF in RAM, deleted when the `with` block ends; `dpi` 0: no
+    resolution recorded (Tesseract then estimates it)."""
     from PIL import Image
 
     image_file = tempfile.NamedTemporaryFile(suffix=".tif", dir=fast_temp_dir())
-    Image.fromarray(pixels).save(image_file, format="TIFF", dpi=(dpi, dpi))
+    Image.fromarray(pixels).save(image_file, format="TIFF", **({"dpi": (dpi, dpi)} if dpi else {}))
     image_file.flush()
     return image_file
 
@@ -106,21 +107,23 @@ class CommandLineEngine:
     def languages(self) -> frozenset[str]:
         return cli_languages()
 
-    def read(self, pixels: np.ndarray, dpi: int, lang: str, alternatives: bool = False) -> list[Word]:
+    def read(self, pixels: np.ndarray, dpi: int, lang: str, alternatives: bool = False, tell_dpi: bool = True) -> list[Word]:
         """The page's words; `alternatives` is not available from the command line's TSV."""
         import pytesseract
 
-        with page_file(pixels, dpi) as image_file:
-            tsv = tesseract_call(pytesseract.image_to_data, image_file.name, lang=lang, config=f"--dpi {dpi}")
+        told = dpi if tell_dpi else 0
+        with page_file(pixels, told) as image_file:
+            tsv = tesseract_call(pytesseract.image_to_data, image_file.name, lang=lang, config=f"--dpi {told}" if told else "")
         return tsv_words(tsv, 72.0 / dpi)
 
-    def orientation(self, pixels: np.ndarray, dpi: int) -> int:
+    def orientation(self, pixels: np.ndarray, dpi: int, tell_dpi: bool = True) -> int:
         """Clockwise degrees that make the page upright (`osd_rotation`); 0 if OSD cannot say."""
         import pytesseract
 
+        told = dpi if tell_dpi else 0
         try:
-            with page_file(pixels, dpi) as image_file:
-                report = tesseract_call(pytesseract.image_to_osd, image_file.name, config=f"--dpi {dpi}")
+            with page_file(pixels, told) as image_file:
+                report = tesseract_call(pytesseract.image_to_osd, image_file.name, config=f"--dpi {told}" if told else "")
         except TesseractFailed:  # "Too few characters" and the like: nothing to act on
             return 0
         fields = dict(line.split(":", 1) for line in report.splitlines() if ":" in line)

@@ -109,13 +109,15 @@ class LibraryEngine:
                 apis[lang] = tesserocr.PyTessBaseAPI(path=self.datapath, lang=lang)
         return apis[lang]
 
-    def set_page(self, api, pixels: np.ndarray, dpi: int) -> None:
+    def set_page(self, api, pixels: np.ndarray, dpi: int, tell_dpi: bool = True) -> None:
         pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
-        height, width = pixels.shape
-        api.SetImageBytes(pixels.tobytes(), width, height, 1, width)
-        api.SetSourceResolution(dpi)  # what the command line's --dpi sets
+        height, width = pixels.shape[:2]
+        channels = pixels.shape[2] if pixels.ndim == 3 else 1  # colour: Tesseract's own thresholding
+        api.SetImageBytes(pixels.tobytes(), width, height, channels, width * channels)
+        if tell_dpi:  # else the resolution stays 0 and Tesseract estimates it, as the command line does
+            api.SetSourceResolution(dpi)  # what the command line's --dpi sets
 
-    def read(self, pixels: np.ndarray, dpi: int, lang: str, alternatives: bool = False) -> list[Word]:
+    def read(self, pixels: np.ndarray, dpi: int, lang: str, alternatives: bool = False, tell_dpi: bool = True) -> list[Word]:
         """The page's words; with `alternatives`, each with the runner-up readings Tesseract weighed."""
         try:
             api = self.api(lang)
@@ -124,7 +126,7 @@ class LibraryEngine:
         try:
             # Tesseract keeps per-character runner-ups only when asked: 2 = summed over each character
             api.SetVariable("lstm_choice_mode", "2" if alternatives else "0")
-            self.set_page(api, pixels, dpi)
+            self.set_page(api, pixels, dpi, tell_dpi)
             if not api.Recognize():
                 raise TesseractFailed("Tesseract could not read the page")
             words = tsv_words(api.GetTSVText(0), 72.0 / dpi)
@@ -154,14 +156,14 @@ class LibraryEngine:
                 break
         return found
 
-    def orientation(self, pixels: np.ndarray, dpi: int) -> int:
+    def orientation(self, pixels: np.ndarray, dpi: int, tell_dpi: bool = True) -> int:
         """Clockwise degrees that make the page upright (`osd_rotation`); 0 if OSD cannot say."""
         try:
             api = self.api("osd")
         except RuntimeError:
             return 0
         try:
-            self.set_page(api, pixels, dpi)
+            self.set_page(api, pixels, dpi, tell_dpi)
             found = api.DetectOrientationScript()
         finally:
             api.Clear()

@@ -43,6 +43,12 @@ DES_TO_DES = {"lors", "que", "qu", "maintenant", "aujourd'hui", "demain", "réce
               "jeudi", "vendredi", "janvier", "février", "avril", "juin", "juillet", "septembre", "octobre",
               "novembre", "décembre"}
 LA_KEEPERS = {"de", "par", "et", "ici", "çà", "jusque", "d'ici", "c'est", "est", "sont", "celle", "celui", "ceux", "a", "y", "ont", "était", "sera"}
+# Words after which `a` is the preposition (quant à, grâce à, face à la crise, conformément à).
+A_AFTER = {"quant", "grâce", "conformément", "relativement", "contrairement", "jusque", "face", "vis"}
+# Demonstratives whose `-là` ends them (ceux-là, celle-là, cette année-là is a noun: see decide_la).
+LA_DEMONSTRATIVES = {"ceux", "celui", "celle", "celles", "ce", "cet", "cette", "ces"}
+# Adverbs that `là-` starts (là-dessus, là-bas).
+LA_ADVERBS = {"dessus", "dessous", "dedans", "bas", "haut", "devant", "derrière"}
 # Words whose accent-less twin the rules above (or nothing) decide: never by frequency alone.
 CONTEXT_WORDS = {"a", "ou", "la", "des", "du"}
 # Twins too close to tell apart by frequency: only the neighbours may decide them.
@@ -59,6 +65,9 @@ class Slot:
     elision: str = ""  # the prefix's letter(s), lower case (l, d, qu...)
     sentence_start: bool = False
     after_break: bool = False  # punctuation between this word and the previous one
+    between_numbers: bool = False  # a number right before and right after (de 9 a 17 h)
+    after_hyphen: bool = False  # second part of a hyphenated compound (ceux-la)
+    before_hyphen: bool = False  # first part of one (la-dessus)
 
 
 @dataclass(frozen=True)
@@ -104,8 +113,16 @@ def decide_a(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[Contex
                 or (slots[i + 1].text[:1].isupper() and lexicon.tag(slots[i + 1].text) & PROPER):
             return ContextChange(i, target, "context-a", 0.8)  # ainsi qu'a favoriser
         return None
-    if prev == "tout" and nxt == "fait":
-        return ContextChange(i, target, "context-a", 0.9)
+    if prev == "tout" and (nxt == "fait" or (nxt == "heure" and nxt_elided)):
+        return ContextChange(i, target, "context-a", 0.9)  # tout à fait, tout à l'heure
+    if slot.between_numbers and not slot.elided:
+        return ContextChange(i, target, "context-a", 0.8)  # de 9 à 17 h, de 1640 à 1730
+    if prev and prev == nxt and not slot.after_break and lexicon.tag(prev) & (NOUN | ADV):
+        return ContextChange(i, target, "context-a", 0.85)  # peu à peu, face à face, mot à mot
+    if prev in A_AFTER and not slot.after_break:
+        return ContextChange(i, target, "context-a", 0.8)  # quant à, grâce à
+    if nxt == "peu" and i + 2 < len(slots) and slots[i + 2].text.lower() in ("près", "pres", "prés"):
+        return ContextChange(i, target, "context-a", 0.85)  # à peu près
     if slot.elided or prev in SUBJECTS or (slot.text == "A" and not slot.sentence_start and not slot.after_break):
         return None
     if not nxt:
@@ -115,6 +132,8 @@ def decide_a(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[Contex
     tags = lexicon.tag(nxt)
     if tags & INF and not tags & (NOUN | ADJ | PPAS):
         return ContextChange(i, target, "context-a", 0.85)
+    if tags & INF and not tags & (ADJ | PPAS) and nxt not in AVOIR_NOUNS and not (prev and lexicon.tag(prev) & PROPER):
+        return ContextChange(i, target, "context-a", 0.75)  # me borne à dire: avoir never takes an infinitive
     if slot.sentence_start and slot.text == "A" and not tags & PPAS and lexicon.is_valid(slots[i + 1].text) \
             and lexicon.tag(slots[i + 1].text):
         return ContextChange(i, target, "context-a", 0.8)
@@ -158,6 +177,8 @@ def decide_a(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[Contex
 def decide_ou(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[ContextChange]:
     prev = _prev_word(slots, i)
     nxt, _, nxt_elided = _next_word(slots, i)
+    if nxt == "on" and (nxt_elided or not lexicon.tag(prev) & (FINITE | INF)):
+        return ContextChange(i, "où" if slots[i].text.islower() else "Où", "context-ou", 0.8)  # où l'on, et où on
     if prev in ("d", "là", "par", "jusqu") or (prev == "la" and (nxt in WHERE_FOLLOWERS or nxt_elided)):
         return ContextChange(i, "où" if slots[i].text.islower() else "Où", "context-ou", 0.8)
     prev_tags = lexicon.tag(prev) if len(prev) > 1 else 0
@@ -169,6 +190,15 @@ def decide_ou(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[Conte
 def decide_la(slots: Sequence[Slot], i: int, lexicon: Lexicon, lost: frozenset) -> Optional[ContextChange]:
     text = slots[i].text
     nxt, _, _ = _next_word(slots, i)
+    if text.lower() == "la" and "à" in lost:
+        target = "là" if text == "la" else "Là"
+        if nxt in LA_ADVERBS and (slots[i].before_hyphen or nxt in ("dessus", "dessous", "dedans")):
+            return ContextChange(i, target, "context-la", 0.85)  # là-dessus, là-bas, la dedans
+        if _prev_word(slots, i) == "par" and nxt in ("", "et", "ou", "que", "qu", "même", "aussi", "encore"):
+            return ContextChange(i, target, "context-la", 0.8)  # passent par là et
+        prev = _low(slots, i - 1)
+        if slots[i].after_hyphen and (prev in LA_DEMONSTRATIVES or lexicon.tag(prev) & NOUN and not lexicon.tag(prev) & FINITE):
+            return ContextChange(i, target, "context-la", 0.85)  # ceux-là, cette année-là; not donne-la
     if text.lower() == "la" and "à" in lost and nxt in ("ou", "où") and i + 2 < len(slots):
         follower = slots[i + 2].text.lower()
         if follower in WHERE_FOLLOWERS or slots[i + 2].elided:
@@ -292,8 +322,9 @@ def decide_twin(slots: Sequence[Slot], i: int, lexicon: Lexicon, lost: frozenset
         added = [m for a, m in zip(lower, mate) if a != m]
         if not added or not all(m in lost or (i == 0 and m.upper() in lost) for m in added):
             continue
-        if any(a != a.lower() or a not in "aeiouc" for a, m in zip(lower, mate) if a != m):
-            continue  # only plain letters gain an accent; an accent already written is kept
+        if any(a != a.lower() or (a not in "aeiouc" and not (a == "é" and m in "èê")) for a, m in zip(lower, mate) if a != m):
+            continue  # only plain letters gain an accent; an accent already written is kept, but for
+            # the é an OCR without è or ê writes for them (prés for près where è is lost)
         if not word.islower() and not word[:1].isupper():
             continue
         if word[:1].isupper() and not lexicon.has_lower_entry(mate):
@@ -337,6 +368,23 @@ def _decide_in_capitals(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Opti
     return ContextChange(i, "À", change.rule, change.score) if change else None
 
 
+def _capital_a_in_lower_case(slots: Sequence[Slot], i: int) -> bool:
+    """`A` inside a sentence between lower-case words (s'applique A ces groupes): an OCR that had no
+    `à` read it as a capital. An initial (A. Dupont) or a list label stands apart, by punctuation."""
+    if slots[i].sentence_start or slots[i].after_break or i == 0 or i + 1 >= len(slots):
+        return False
+    before, after = slots[i - 1].text, slots[i + 1].text
+    return before[:1].islower() and not slots[i + 1].after_break and (after[:1].islower() or slots[i + 1].elided)
+
+
+def _decide_lowered(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[ContextChange]:
+    window = [Slot(s.text, s.elided, s.elision, s.sentence_start, s.after_break) for s in slots[max(0, i - 2) : i + 3]]
+    k = i - max(0, i - 2)
+    window[k] = Slot("a", window[k].elided, window[k].elision, False, False)
+    change = decide_a(window, k, lexicon)
+    return ContextChange(i, "à", change.rule, change.score) if change else None
+
+
 def context_changes(slots: Sequence[Slot], lexicon: Lexicon, lost: frozenset, evidence) -> list[ContextChange]:
     changes: list[ContextChange] = []
     for i, slot in enumerate(slots):
@@ -346,6 +394,8 @@ def context_changes(slots: Sequence[Slot], lexicon: Lexicon, lost: frozenset, ev
             change = decide_a(slots, i, lexicon)
             if change is None and slot.text == "A" and _in_capitals(slots, i):
                 change = _decide_in_capitals(slots, i, lexicon)
+            if change is None and slot.text == "A" and "à" in lost and _capital_a_in_lower_case(slots, i):
+                change = _decide_lowered(slots, i, lexicon)
         elif lower == "ou" and "ù" in lost:
             change = decide_ou(slots, i, lexicon)
         elif lower in ("la", "là"):

@@ -136,3 +136,69 @@ def word_errors(gold_text: str, text: str) -> tuple[int, int]:
     mapping = align(gold, other)
     errors = sum(1 for i, w in enumerate(gold) if mapping[i] is None or other[mapping[i]] != w)
     return errors, len(gold)
+
+
+# --- order-independent scoring of a page against its transcription --------------------------------
+
+TOKEN = re.compile(r"[^\W_]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Runs of letters and digits (`l'Office` is `l` and `Office`, `1914` is one token)."""
+    return TOKEN.findall(unicodedata.normalize("NFC", text))
+
+
+def letters_key(word: str) -> str:
+    """A word without its accents, ligatures spelled out, case kept: what an accent error leaves equal."""
+    return strip_accents(word).replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+
+
+@dataclass
+class BagScore:
+    """Words of a page against its transcription, as bags (reading order does not count).
+
+    Pages read by different engines or laid out differently (columns, tables whose transcription
+    is in cell order) cannot be aligned word by word; comparing bags of words can. A gold word whose
+    letters the text has but with other accents (or œ as oe) is an *accent error*; a gold word whose
+    letters the text lacks is *missing*; a word of the text whose letters the gold lacks is *extra*.
+    A misread word is one missing and one extra.
+    """
+
+    gold_words: int = 0
+    accented: int = 0  # gold words bearing an accent or a ligature
+    accent_errors: int = 0
+    missing: int = 0
+    extra: int = 0
+
+    @property
+    def word_errors(self) -> int:
+        """Errors other than accents: gold words not read plus words read that are not there."""
+        return self.missing + self.extra
+
+    def add(self, other: "BagScore") -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def bag_score(gold_text: str, text: str) -> BagScore:
+    from collections import Counter
+
+    gold, other = tokens(gold_text), tokens(text)
+    score = BagScore(gold_words=len(gold), accented=sum(1 for w in gold if has_accent(w)))
+    by_key_gold: dict[str, Counter] = {}
+    by_key_other: dict[str, Counter] = {}
+    for word in gold:
+        by_key_gold.setdefault(letters_key(word), Counter())[word] += 1
+    for word in other:
+        by_key_other.setdefault(letters_key(word), Counter())[word] += 1
+    for key, forms in by_key_gold.items():
+        read = by_key_other.get(key, Counter())
+        n_gold, n_read = sum(forms.values()), sum(read.values())
+        exact = sum(min(count, read[form]) for form, count in forms.items())
+        matched = min(n_gold, n_read)
+        score.accent_errors += max(0, matched - exact)
+        score.missing += n_gold - matched
+    for key, read in by_key_other.items():
+        n_gold = sum(by_key_gold.get(key, {}).values()) if key in by_key_gold else 0
+        score.extra += max(0, sum(read.values()) - n_gold)
+    return score

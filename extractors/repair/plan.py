@@ -11,19 +11,26 @@ to the end of the first line.
 """
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Optional
 
-from extractors.french.acronyms_qc import QUEBEC_ACRONYMS
+from extractors.french.language import english_spans
 from extractors.french.lexicon import Lexicon
-from extractors.repair.context import Slot, context_changes, prefer
+from extractors.repair.context import Slot, context_changes, decide_a, prefer
 from extractors.repair.profile import Profile, believable, build_profile, choose
 from extractors.repair.tokens import APOSTROPHES, Chunk, Word, chunks
 from extractors.repair.words import candidates, render
 
 VOWEL_OR_H = set("aàâäeéèêëiîïoôöuùûüyhœæAÀÂÄEÉÈÊËIÎÏOÔÖUÙÛÜYHŒÆ")
 DAMAGED_ELISION = {"I", "|", "U", "1", ""}
+LONE_A_GLYPHS = {"4", "&"}
+# Two-character tokens that are a short word misread by glyph (ot/ow for où, 1a for la).
+GLYPH_PAIR = re.compile(r"o[tw]|1[a-z]")
+# é before consonants and a final mute e (Laromiguiére, Genévre): è in French spelling, names too.
+NAME_GRAVE = re.compile(r"é(?=[bcdfgjklmnpqrstvz]{1,2}(?:e|es)$)")  # what an English model writes for a lone à on a typewritten page
 MONTHS = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre"}
 SENTENCE_END = re.compile(r"[.!?:;]$")
@@ -78,8 +85,9 @@ def acronym_repair(token: str, targets: set[str]) -> Optional[str]:
 
 
 class Planner:
-    def __init__(self, text: str, lexicon: Lexicon, profile: Optional[Profile] = None):
+    def __init__(self, text: str, lexicon: Lexicon, profile: Optional[Profile] = None, reaccent: bool = False):
         self.text = text
+        self.reaccent = reaccent  # the text is known to be accent-stripped
         self.given_profile = profile  # a whole document's, when this text is one of its pages
         self.lexicon = lexicon
         self.edits: list[Edit] = []
@@ -90,18 +98,57 @@ class Planner:
         self.after_word: dict[int, str] = {}  # word start -> repaired text
         self.word_at: dict[int, Word] = {}
         self.profile_damaged = False
+        self.english_sentences = 0
+        self.lone_a: list[tuple[Chunk, int]] = []  # `4` or `&` standing alone, index of the next word
+        self.fragments: set[int] = set()  # starts of the pieces of hyphen-cut words
 
     # -- 1. cut -------------------------------------------------------------------------------
     def cut(self) -> None:
+        # Sentences in English (a quoted title, a partner's paragraph) are not French to repair:
+        # `in a process` must not become `in à process`. Their words are neither repaired nor counted.
+        english = english_spans(self.text)
+        self.english_sentences = len(english)
+        span_starts = [a for a, _ in english]
+        cut_before = False
+        previous_chunk: Optional[Chunk] = None
         for number, (start, line) in enumerate(_lines(self.text)):
             for chunk in chunks(line, start):
+                at = bisect.bisect_right(span_starts, chunk.start) - 1
+                if at >= 0 and chunk.start < english[at][1]:
+                    continue
                 self.chunk_list.append((number, chunk))
+                if chunk.text in LONE_A_GLYPHS:
+                    self.lone_a.append((chunk, len(self.refs)))
+                if chunk.words and (cut_before or (chunk.text.endswith("-") and not chunk.text.endswith("--"))):
+                    # pieces of a word cut by a hyphen (`ta-` `ble`) are no words: the hyphen join may
+                    # rebuild the word; otherwise they are left as they are
+                    if chunk.text.endswith("-"):
+                        self.fragments.add(chunk.words[-1].start)
+                    if cut_before:
+                        self.fragments.add(chunk.words[0].start)
+                if chunk.text.startswith("-") and chunk.words and previous_chunk is not None and previous_chunk.words:
+                    last, first_word = previous_chunk.words[-1], chunk.words[0]
+                    if self.lexicon.is_valid(last.text + first_word.text) and not self.lexicon.is_valid(last.text):
+                        self.fragments.update((last.start, first_word.start))  # géné -ral
+                previous_chunk = chunk
+                cut_before = chunk.text.endswith("-") and not chunk.text.endswith("--") and bool(chunk.words)
+                for first, second in zip(chunk.words, chunk.words[1:]):
+                    # a word cut by a hyphen that stayed on one line (géné-ral): its pieces are no words
+                    if self.text[first.end : second.start] == "-" and not second.elision \
+                            and self.lexicon.is_valid(first.text + second.text) \
+                            and not (self.lexicon.is_valid(first.text) and self.lexicon.is_valid(second.text)):
+                        self.fragments.update((first.start, second.start))
                 for word in chunk.words:
                     self.refs.append(WordRef(chunk, word, number))
                     self.word_at[word.start] = word
 
     def profile(self) -> Profile:
-        return build_profile((r.word.text for r in self.refs), self.lexicon)
+        return build_profile((r.word.text for r in self.refs), self.lexicon, self.reaccent, self.needs())
+
+    def needs(self) -> Counter:
+        """Letters needed by what is not a word: each `4` or `&` between two words is an `à` read so."""
+        lone = sum(1 for chunk, after in self.lone_a if 0 < after < len(self.refs))
+        return Counter({"à": lone}) if lone else Counter()
 
     # -- 2. hyphen joins ------------------------------------------------------------------------
     def hyphen_joins(self, profile: Profile) -> None:
@@ -146,7 +193,8 @@ class Planner:
 
     # -- 3/4. words --------------------------------------------------------------------------------
     def words(self, profile: Profile) -> None:
-        targets = {a for a in profile.acronyms if re.fullmatch(r"[A-Z]{2,8}", a)} | set(QUEBEC_ACRONYMS)
+        # Damaged acronyms are repaired only towards the document's own (MIF| -> MIFI where MIFI is written).
+        targets = {a for a in profile.acronyms if re.fullmatch(r"[A-Z]{2,8}", a)}
         for index, ref in enumerate(self.refs):
             word = ref.word
             if word.start in self.consumed:
@@ -159,20 +207,26 @@ class Planner:
                     self._set(word, fixed, "acronym", 0.85)
                     continue
                 # An upper-case word (QUEBEC) is read as a word; an acronym (MIFI) never.
-                if text in QUEBEC_ACRONYMS or len(text) < 4 or not text.isalpha():
+                if len(text) < 4 or not text.isalpha():
                     continue
             # Web-known tokens (acces, premiere, Etat) still go to choose(), which weighs their own frequency.
-            if self.lexicon.is_valid(text) or self._compound_valid(ref):
+            if self.lexicon.is_valid(text) or self._compound_valid(ref) or word.start in self.fragments:
                 continue
-            if sum(c.isalpha() for c in text) < 3:
-                continue  # fragments (é, Sé, mé, a lone €): too little to read a word from
+            letters = sum(c.isalpha() for c in text)
+            if letters < 2 or (letters == 2 and not GLYPH_PAIR.fullmatch(text)):
+                continue  # fragments (é, Sé, mé, a lone €): too little to read a word from, but `ot`, `1a`
             found = candidates(self.lexicon, text)
+            if letters == 2:
+                found = tuple(c for c in found if c.glyph_ops)
             # Readings of different kinds (bénéficie/bénéficié): the neighbours decide first.
-            if self._by_neighbours(index, text, believable(text, found, profile)):
+            if self._by_neighbours(index, text, believable(text, found, profile, self.lexicon)):
                 continue
             choice = choose(text, found, profile, self.lexicon)
             if choice is not None:
                 self._set(word, render(choice.candidate, text), choice.rule, choice.score)
+                continue
+            self._current = word.start
+            if not found and self._unknown_name(text, profile):
                 continue
             if profile.damaged and self._prefixed(word, profile):
                 continue
@@ -216,6 +270,18 @@ class Planner:
             return False
         candidate = next(c for c in options if c.form == picked)
         self._set(self.refs[index].word, render(candidate, text), "context-accent", 0.7)
+        return True
+
+    def _unknown_name(self, text: str, profile: Profile) -> bool:
+        """Laromiguiére -> Laromiguière: a name no lexicon knows, with é before consonants and a final
+        mute e, in a document whose OCR never writes è. French spells that é as è, names included."""
+        if not (text[:1].isupper() and text[1:].islower() and "è" in profile.lost and profile.present["è"] == 0):
+            return False
+        found = NAME_GRAVE.search(text)
+        if not found:
+            return False
+        fixed = text[: found.start()] + "è" + text[found.start() + 1 :]
+        self._set(self.word_at[self._current], fixed, "accent", 0.7)
         return True
 
     def _prefixed(self, word: Word, profile: Profile) -> bool:
@@ -295,7 +361,7 @@ class Planner:
         previous_end = None
         for ref in self.refs:
             word = ref.word
-            if word.start in self.consumed:
+            if word.start in self.consumed or word.start in self.fragments:
                 previous_end = None
                 continue
             gap = self.text[previous_end : word.elision_start if word.elision else word.start] if previous_end is not None else "."
@@ -305,23 +371,67 @@ class Planner:
             elision = word.elision.rstrip(APOSTROPHES).lower() if word.elision else ""
             if elision in DAMAGED_ELISION - {""} or word.elision[:1] in APOSTROPHES:
                 elision = "l"
-            slots.append(Slot(text, bool(word.elision), elision, sentence, broke))
+            slots.append(Slot(text, bool(word.elision), elision, sentence, broke,
+                              between_numbers=self._between_numbers(word),
+                              after_hyphen=self.text[word.start - 1 : word.start] == "-" and not word.elision,
+                              before_hyphen=self.text[word.end : word.end + 1] == "-"))
             starts.append(word.start)
             previous_end = word.end
-        # "&" standing for "à" between two lower-case words (maladie & coronavirus, invités & ajouter)
-        for number, chunk in self.chunk_list:
-            if chunk.text == "&":
-                before = self.text[max(0, chunk.start - 30) : chunk.start].split()
-                after = self.text[chunk.start + 1 : chunk.start + 31].split()
-                if before and after and before[-1].isalpha() and before[-1].islower() and after[0][:1].islower():
-                    if self.lexicon.is_valid(before[-1].lower()) and self.lexicon.is_valid(after[0].strip(".,;:").split("'")[-1].split("’")[-1] or "x"):
-                        self.edits.append(Edit(chunk.start, chunk.start + 1, "à", "glyph", 0.8))
+        slot_of = {start: n for n, start in enumerate(starts)}
+        for chunk, after in self.lone_a:
+            if chunk.text == "&" and self._ampersand_between_words(chunk):
+                self.edits.append(Edit(chunk.start, chunk.start + len(chunk.text), "à", "glyph", 0.8))
+            elif "à" in profile.lost and 0 < after < len(self.refs):
+                # `4` (or `&`) where the OCR wrote no à: read as `a` between its neighbours, the
+                # preposition rules decide (rendiss 4 sa rencontre 4 Arras; not `les 4 membres`).
+                change = self._glyph_as_a(chunk, after, slots, slot_of)
+                if change is not None:
+                    self.edits.append(Edit(chunk.start, chunk.start + len(chunk.text), change.after, "glyph", change.score))
+        replaced: set[int] = set()  # word starts whose word-level edit a context change replaces
+        changes = []
         for change in context_changes(slots, self.lexicon, profile.lost, profile.evidence):
             start = starts[change.index]
             end = start + len(self._original_word(start))
             if start in self.after_word:
-                self.edits = [e for e in self.edits if e.start != start]
-            self.edits.append(Edit(start, end, change.after, change.rule, change.score))
+                replaced.add(start)
+            changes.append(Edit(start, end, change.after, change.rule, change.score))
+        if replaced:  # one pass, not one per change: a long text has thousands of them
+            self.edits = [e for e in self.edits if e.start not in replaced]
+        self.edits.extend(changes)
+
+    def _ampersand_between_words(self, chunk: Chunk) -> bool:
+        """`&` standing for `à` between two lower-case words (maladie & coronavirus, invités & ajouter)."""
+        before = self.text[max(0, chunk.start - 30) : chunk.start].split()
+        after = self.text[chunk.start + 1 : chunk.start + 31].split()
+        if not (before and after and before[-1].isalpha() and before[-1].islower() and after[0][:1].islower()):
+            return False
+        following = after[0].strip(".,;:").split("'")[-1].split("’")[-1] or "x"
+        if len(following) < 2 and "'" not in after[0] and "’" not in after[0]:
+            return False  # `collines & s`: a stray letter is no word to reach
+        return self.lexicon.is_valid(before[-1].lower()) and self.lexicon.is_valid(following)
+
+    def _glyph_as_a(self, chunk: Chunk, after: int, slots: list[Slot], slot_of: dict[int, int]):
+        """decide_a on the glyph's neighbours, the glyph read as `a`."""
+        previous, following = self.refs[after - 1].word, self.refs[after].word
+        if previous.start not in slot_of or following.start not in slot_of:
+            return None
+        punct = re.compile(r"[.!?:;,()«»\"“”]")
+        if punct.search(self.text[chunk.start + len(chunk.text) : following.start]):
+            return None
+        # punctuation before the glyph starts a clause with it (distinctifs, & appeler l'attention)
+        broke = bool(punct.search(self.text[previous.end : chunk.start]))
+        if re.search(r"[.!?\n]", self.text[previous.end : chunk.start]):
+            return None  # neither a sentence nor a line starts with the glyph (4 Fournir: a number)
+        i, j = slot_of[previous.start], slot_of[following.start]
+        window = slots[max(0, i - 1) : i + 1] + [Slot("a", after_break=broke)] + [replace(slots[j], after_break=False)] \
+            + slots[j + 1 : j + 2]
+        return decide_a(window, min(i, 1) + 1, self.lexicon)
+
+    def _between_numbers(self, word: Word) -> bool:
+        """A word standing alone between two numbers on its line (de 9 a 17 h)."""
+        before = self.text[max(0, word.start - 12) : word.start]
+        after = self.text[word.end : word.end + 12]
+        return bool(re.search(r"\d[ \t]+$", before) and re.match(r"[ \t]+\d", after))
 
     def _original_word(self, start: int) -> str:
         word = self.word_at.get(start)
@@ -330,6 +440,9 @@ class Planner:
     def run(self) -> tuple[list[Edit], list[str]]:
         self.cut()
         profile = self.given_profile or self.profile()
+        if self.english_sentences and not self.refs:
+            self.notes.append("left unchanged: does not look like French (it reads as English)")
+            return [], self.notes
         if profile.words >= 8 and profile.french_share < 0.55:
             self.notes.append(f"left unchanged: does not look like French ({profile.describe()})")
             return [], self.notes
@@ -337,6 +450,8 @@ class Planner:
             self.notes.append(f"low lexicon coverage ({profile.french_share:.0%}): archaic or heavily damaged text, "
                               "only repairs backed by the document's own evidence or impossible glyphs")
         self.notes.append(profile.describe())
+        if self.english_sentences:
+            self.notes.append(f"left {self.english_sentences} stretch(es) of English alone")
         self.profile_damaged = profile.damaged
         self.hyphen_joins(profile)
         self.words(profile)

@@ -5,18 +5,21 @@
 
 Precision first: a word is changed only when the document's own evidence makes one reading clearly
 believable (see repair_profile); otherwise it is left alone. Rules (the `rule` of each Repair):
-`nfc`, `apostrophe`, `elision`, `hyphen-join`, `accent`, `glyph`, `evidence`, `acronym`, `ordinal`,
-`context-a`, `context-ou`, `context-la`, `context-des`, `context-du`, `context-accent`, `false-accent`.
+`mojibake`, `nfc`, `ligature`, `apostrophe`, `elision`, `hyphen-join`, `accent`, `glyph`, `evidence`,
+`acronym`, `ordinal`, `context-a`, `context-ou`, `context-la`, `context-des`, `context-du`,
+`context-accent`, `false-accent`.
 """
 from __future__ import annotations
 
 import bisect
 import re
 import unicodedata
+from collections import Counter
 from typing import Optional
 
 from extractors.errors import UnsupportedInput
 from extractors.french.lexicon import Lexicon, load_lexicon
+from extractors.repair.characters import mojibake_edits, nfc_edits
 from extractors.repair.plan import Edit, Planner
 from extractors.repair.profile import Profile, build_profile
 from schemas import Document, Page, Word
@@ -24,24 +27,6 @@ from schemas.repair import Repair, RepairResult
 
 # Control characters other than tab, newlines, form feed (a page break in dumps) mean binary data.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-LIGATURES = {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
-LIGATURE = re.compile("[" + "".join(LIGATURES) + "]")
-
-
-def _nfc_edits(text: str) -> list[Edit]:
-    """Whole-chunk edits that make the text NFC and spell out typographic fi/fl ligatures."""
-    edits = []
-    for match in re.finditer(r"\S+", text):
-        chunk = match.group()
-        if chunk.isascii():
-            continue
-        fixed = LIGATURE.sub(lambda m: LIGATURES[m.group()], unicodedata.normalize("NFC", chunk))
-        if fixed != chunk:
-            rule = "nfc" if unicodedata.normalize("NFC", chunk) != chunk else "ligature"
-            edits.append(Edit(match.start(), match.end(), fixed, rule, 1.0))
-    return edits
-
-
 def _apply(text: str, edits: list[Edit]) -> str:
     out, pos = [], 0
     for edit in sorted(edits, key=lambda e: e.start):
@@ -61,27 +46,34 @@ def _compose(original: str, first: list[Edit], second: list[Edit]) -> list[Edit]
     if not first:
         return second
     first = sorted(first, key=lambda e: e.start)
-    mids = []  # (mid_start, mid_end, edit)
+    mids = []  # (mid_start, mid_end, edit), sorted and disjoint
     shift = 0
     for edit in first:
         mids.append((edit.start + shift, edit.start + shift + len(edit.after), edit))
         shift += len(edit.after) - (edit.end - edit.start)
     mid_text = _apply(original, first)
+    mid_starts = [m[0] for m in mids]
+    mid_ends = [m[1] for m in mids]
 
+    # Both look-ups bisect the sorted spans: a long line with thousands of NFC edits stays linear.
     def mid_to_original(pos: int) -> int:
-        shift = 0
-        for mid_start, mid_end, edit in mids:
-            if pos < mid_start:
-                break
-            if pos < mid_end:
-                return edit.start
-            shift = mid_end - edit.end
-        return pos - shift
+        i = bisect.bisect_right(mid_starts, pos) - 1
+        if i < 0:
+            return pos
+        mid_start, mid_end, edit = mids[i]
+        if pos < mid_end:
+            return edit.start
+        return pos - (mid_end - edit.end)
+
+    def touching(lo: int, hi: int) -> set[int]:
+        first_i = bisect.bisect_right(mid_ends, lo)
+        last_i = bisect.bisect_left(mid_starts, max(hi, lo + 1))
+        return set(range(first_i, last_i))
 
     clusters: list[tuple[int, int, list[Edit], set[int]]] = []  # mid span, second edits, first indices
     for edit in sorted(second, key=lambda e: e.start):
         lo, hi = edit.start, edit.end
-        touched = {i for i, (ms, me, _) in enumerate(mids) if ms < max(hi, lo + 1) and me > lo}
+        touched = touching(lo, hi)
         for i in touched:
             lo, hi = min(lo, mids[i][0]), max(hi, mids[i][1])
         if clusters and (touched & clusters[-1][3] or lo < clusters[-1][1]):
@@ -117,27 +109,31 @@ def _to_repairs(text: str, edits: list[Edit], page: Optional[int] = None) -> lis
     return repairs
 
 
-def plan(text: str, lexicon: Optional[Lexicon] = None, profile: Optional[Profile] = None) -> tuple[list[Edit], list[str]]:
+def plan(text: str, lexicon: Optional[Lexicon] = None, profile: Optional[Profile] = None,
+         reaccent: bool = False) -> tuple[list[Edit], list[str]]:
     """Edits on `text` (original offsets, sorted, non-overlapping) and notes.
 
     `profile`: the evidence of the whole document this text belongs to (repair_document passes it
     so that every page is judged by the whole document); by default, the text's own.
+    `reaccent`: the text is known to have lost its accents (an old text layer or dump): restore them
+    even where the text does not show it by itself.
     """
     if CONTROL.search(text):
         raise UnsupportedInput(None, "binary data, not text (control characters)")
     if not text.strip():
         return [], ["empty input: nothing to repair"]
     lexicon = lexicon or load_lexicon()
-    first = _nfc_edits(text)
+    mojibake = mojibake_edits(text)
+    first = sorted(mojibake + nfc_edits(text, mojibake), key=lambda e: e.start)
     mid = _apply(text, first) if first else text
-    edits, notes = Planner(mid, lexicon, profile).run()
+    edits, notes = Planner(mid, lexicon, profile, reaccent).run()
     if first and not edits and any("does not look like French" in n for n in notes):
         return [], notes
     return _compose(text, first, edits), notes
 
 
-def repair_text(text: str, lexicon: Optional[Lexicon] = None) -> RepairResult:
-    edits, notes = plan(text, lexicon)
+def repair_text(text: str, lexicon: Optional[Lexicon] = None, reaccent: bool = False) -> RepairResult:
+    edits, notes = plan(text, lexicon, reaccent=reaccent)
     return RepairResult(text=_apply(text, edits), repairs=_to_repairs(text, edits), notes=notes)
 
 
@@ -216,11 +212,16 @@ def repair_page(page: Page, lexicon: Lexicon, profile: Optional[Profile] = None)
     return repaired, _to_repairs(text, edits, page.number), notes
 
 
-def _all_words(texts: list[str], lexicon: Lexicon):
+def _document_evidence(texts: list[str], lexicon: Lexicon) -> tuple[list[str], Counter]:
+    """Every word of the pages, and the letters their non-words need (a lone `4` for `à`)."""
+    words: list[str] = []
+    needs: Counter = Counter()
     for text in texts:
         planner = Planner(text, lexicon)
         planner.cut()
-        yield from (ref.word.text for ref in planner.refs)
+        words.extend(ref.word.text for ref in planner.refs)
+        needs.update(planner.needs())
+    return words, needs
 
 
 def repair_document(document: Document, lexicon: Optional[Lexicon] = None) -> Document:
@@ -231,7 +232,8 @@ def repair_document(document: Document, lexicon: Optional[Lexicon] = None) -> Do
         return document
     # One profile for the whole document: page 7's `Pdle` is read with page 2's `Pôle` in view.
     texts = [unicodedata.normalize("NFC", p.text) for p in chosen]
-    profile = build_profile(_all_words(texts, lexicon), lexicon)
+    words, needs = _document_evidence(texts, lexicon)
+    profile = build_profile(words, lexicon, needs=needs)
     pages, repairs = [], list(document.repairs)
     for page in document.pages:
         if page not in chosen:

@@ -6,7 +6,8 @@ damaged one: `I'`, `|'`, `U'`, a bare `'`). Offsets always point into the origin
 repair can say where its `before` stands.
 
 Things repair never changes are recognised here, on the whole chunk: URLs, e-mail addresses, file
-names and anything with a digit (numbers, amounts, dates, codes, `COVID-19`, `C-26`).
+names and anything with a digit (numbers, amounts, dates, codes, `COVID-19`, `C-26`), except a
+digit standing for a letter where no number has one (`1'Intérieur`, `1a`, `aussit6t`).
 """
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ TRAILING_PUNCT = ")]}».,;:!?\"”…>*’'"
 URL = re.compile(r"(?i)(?:^[a-z][a-z0-9+.-]*://|^www\.|^[\w.-]+\.(?:com|org|net|ca|qc|fr|gouv|edu|info|int|be|ch)(?:[/:?#]|$)|\.(?:html?|php|aspx?|pdf|docx?|xlsx?)\b)")
 EMAIL = re.compile(r"@")
 LETTER = re.compile(r"[^\W\d_]")
+# Digits an English-model OCR writes for letters, where no number has them: a `1` for the `l` of an
+# elision or a word start (1'Intérieur, 1a), a `6` for ô or a 1 for l inside a word (aussit6t,
+# m1nistère). Such a chunk is a word to read, not a number; codes keep a digit elsewhere (1er, C-26).
+DIGIT_FOR_LETTER = re.compile(r"^(?:1['’]?[a-zàâçéèêëîïôùûœ][^\W\d_]*|1['’][^\W\d_]{2,}|[^\W\d_]{2,}[16][^\W\d_]{1,})$")
 WORD_PIECE = re.compile(r"[^\W\d_]|[(|&€]")
 ELISION_HEAD = re.compile(rf"^([^\W\d_]{{0,7}}|[|1])([{APOSTROPHES}]+)(?=.)")
 
@@ -58,7 +63,7 @@ def protected_reason(core: str) -> Optional[str]:
         return "e-mail"
     if URL.search(core):
         return "url"
-    if any(c.isdigit() for c in core):
+    if any(c.isdigit() for c in core) and not DIGIT_FOR_LETTER.match(core):
         return "number"
     if not LETTER.search(core):
         return "symbols"

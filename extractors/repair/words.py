@@ -5,8 +5,9 @@ Two kinds of misreading, both general:
 
 * accents: the same letters with other accents (`ministére`, `acces`, `Etat`, `plüs`), found through
   the lexicon's accent-insensitive index at no cost;
-* glyph confusions of OCR engines reading French (`GLYPH_CONFUSIONS`): ô read as d/b/é/oé, œ as `ce`,
-  û as `(`, ç as g, à as `&`, é as `€`, è as `eé`/`ée`, a capital I as l. At most two per word.
+* glyph confusions of OCR engines reading French (`GLYPH_CONFUSIONS`): ô read as d/b/é/oé/6, œ as
+  `ce`, û as `(`, ç as g, à as `&`, é as `€`, è as `eé`/`ée`, ù as t/w (où as ot), a capital I as l,
+  l as 1. At most two per word.
 
 Whether an operation is believable in a given document is decided elsewhere (repair_profile):
 here a candidate only lists its operations.
@@ -28,11 +29,12 @@ GLYPH_CONFUSIONS: tuple[tuple[str, str], ...] = (
     ("g", "ç"),
     ("&", "à"), ("&", "ê"), ("&", "ë"), ("&", "é"), ("€", "é"), ("€", "e"),
     ("eé", "è"), ("ée", "è"), ("eé", "é"), ("eé", "ée"),
-    ("|", "l"), ("|", "i"), ("1", "l"),
+    ("|", "l"), ("|", "i"), ("1", "l"), ("6", "ô"),
+    ("t", "ù"), ("w", "ù"),  # où read as ot, ow
 )
 MAX_GLYPH_OPS = 2
 MAX_WORD_LENGTH = 40  # longer runs are not words (URLs without scheme, base64, tables glued together)
-NON_LETTERS_THAT_ARE_GLYPHS = set("(|&€1")
+NON_LETTERS_THAT_ARE_GLYPHS = set("(|&€16")
 
 
 @dataclass(frozen=True)
