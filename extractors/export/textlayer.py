@@ -42,6 +42,9 @@ from schemas import Page
 EDGE_ALLOWANCE = 1.75
 # Gap kept between two words of a line, in font sizes (pdftotext -raw joins words closer than 0.15).
 MIN_GAP = 0.2
+# pdftotext -raw starts a new line when a word begins further left than this many font sizes
+# before the previous one's end.
+OVERLAP_BREAK = 0.2
 # At most this many points are trimmed off a word's edge to make that gap.
 MAX_TRIM = 1.5
 # The glyph every code is drawn with: Occulta's `blank1`, 500/1000 em wide.
@@ -49,6 +52,8 @@ GLYPH_ID = 4
 GLYPH_ADVANCE = 0.5
 # Occulta's own ascent and descent (thousandths of the size): the single font declares them.
 SINGLE_FONT_METRICS = (800, -200)
+# Largest move of a word's top or bottom edge from rounding its font's ascent and descent.
+METRIC_ROUNDING = 0.75
 # poppler ignores an ascent or descent of 3 em or more, or of 0.
 MAX_METRIC = 2990
 SINGLE_FONT_NAME = "/F1"  # the name OCRmyPDF's graft of a text-only page looks for
@@ -70,10 +75,15 @@ class PlacedWord:
 
 
 def _trim_gaps(boxes: list[list[float]], sizes: Sequence[float]) -> None:
+    """Widen the gap between neighbours towards MIN_GAP sizes, trimming each facing edge by at
+    most MAX_TRIM. Boxes overlapping by more than OVERLAP_BREAK sizes (an OCR box swallowing the
+    next word's) are left as they are: pdftotext -raw starts a new line between such words,
+    which separates them, where a trimmed overlap would glue them."""
     for k in range(len(boxes) - 1):
         gap = boxes[k + 1][0] - boxes[k][2]
-        need = MIN_GAP * max(sizes[k], sizes[k + 1])
-        if gap < need:
+        size = max(sizes[k], sizes[k + 1])
+        need = MIN_GAP * size
+        if -OVERLAP_BREAK * size <= gap < need:
             cut = min((need - gap) / 2, MAX_TRIM)
             boxes[k][2] = max(boxes[k][2] - cut, boxes[k][0] + 0.1)
             boxes[k + 1][0] = min(boxes[k + 1][0] + cut, boxes[k + 1][2] - 0.1)
@@ -82,9 +92,11 @@ def _trim_gaps(boxes: list[list[float]], sizes: Sequence[float]) -> None:
 def _line_with_variants(boxes: list[list[float]]) -> list[tuple[float, float, int, int]]:
     """(size, base, ascent, descent) per word: the line's median height as size, the baseline
     near the median bottom (a fifth of the size above it), clamped into each word's box."""
-    size = max(statistics.median(b[3] - b[1] for b in boxes), 1.0)
+    size = max(statistics.median_high(b[3] - b[1] for b in boxes), 1.0)
     target = statistics.median(b[3] for b in boxes) - 0.2 * size
-    step = 50 if size <= 40 else 10  # metrics rounded to at most 0.025 x size (1 pt at 40 pt)
+    # Metrics are rounded to a step that moves no edge by more than METRIC_ROUNDING: coarse
+    # steps mean fewer fonts (each is checked on its own by the PDF/A validator).
+    step = next(s for s in (100, 50, 20, 10) if s / 2000 * size <= METRIC_ROUNDING or s == 10)
     out = []
     for top, bottom in ((b[1], b[3]) for b in boxes):
         own = max(size, (bottom - top) / 2.5)  # a word far taller than its line gets a larger size
