@@ -100,8 +100,9 @@ def edge_error(page, text: str, box: tuple[float, float, float, float]) -> float
 def check_layer(document: Document, pdf: Path) -> None:
     """Every word of every layered page is in the PDF's text, in bilan's repaired spelling, with
     each of its four edges within BOX_TOLERANCE of bilan's box as pdftotext -bbox reads it; the
-    content stream is in bilan's reading order (pdftotext -raw reads it so); pdfium reads every word
-(it reorders a few words on its own, so only on the corpus scan is its order checked)."""
+    content stream is in bilan's reading order: pdftotext -raw reads it so on upright pages; pdfium
+reads every word (it reorders a few on its own on a skewed page: its order is checked on the
+corpus scan and on a sideways page)."""
     import pypdfium2 as pdfium
 
     tables = document_tables_of(document)
@@ -116,8 +117,11 @@ def check_layer(document: Document, pdf: Path) -> None:
             worst = max((edge_error(page, text, box), text) for text, box in found)
             assert worst[0] <= BOX_TOLERANCE, (page.number, worst)
             expected = page_text(page, tables).split()
-            assert pdftotext_text(pdf, page.number, "-raw") == expected, page.number
-            assert Counter(pdfium_words(opened[page.number - 1])) == Counter(expected), page.number
+            if page.rotation == 0:
+                assert pdftotext_text(pdf, page.number, "-raw") == expected, page.number
+                assert Counter(pdfium_words(opened[page.number - 1])) == Counter(expected), page.number
+            else:  # -raw compares x edges whatever the text's direction: its spaces are wrong on vertical lines
+                assert pdfium_words(opened[page.number - 1]) == expected, page.number
 
 
 def check_alto(document: Document, unrepaired: Document) -> bytes:
@@ -263,7 +267,9 @@ def test_skewed_real_scan_words_at_their_boxes(tmp_path):
 def test_sideways_scan_words_run_along_the_printed_lines(tmp_path):
     """A page scanned sideways (the image turned a quarter, the PDF page not rotated): bilan reads
     it turned back, and the layer's words are written along the printed lines, each within 2 pt
-    of its box in the frame of the page as displayed."""
+    of its box in the frame of the page as displayed, and pdfium reads them in bilan's order.
+    (pdftotext's default mode reads such a page's lines whole but in an order of its own, as it
+    does with the hOCR-rendered layer: bench/README.md.)"""
     import img2pdf
     import pypdfium2 as pdfium
 
