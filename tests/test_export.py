@@ -1,14 +1,17 @@
 """Archival outputs (`bilan export`, `bilan batch --export`) on real inputs: a corpus scan, the
 legacy-OCR PDF, a born-digital PDF, a real scan from ../shared, and bad inputs.
 
-The searchable PDF is checked the way a user would: pdftotext gives the repaired words at their
-boxes, poppler and pdfium open it without a word on stderr, PDF/A passes pikepdf's validator.
+The searchable PDF is checked the way a user would: pdftotext gives the repaired words, each of
+the four edges of each word within 2 pt of bilan's box, in bilan's reading order (`-raw`, which
+follows the content stream, and pdfium exactly; the default mode exactly on an unskewed page);
+poppler and pdfium open it without a word on stderr; PDF/A passes pikepdf's validator.
 ALTO is checked against the shipped ALTO 4.4 schema, and its alternatives against an extraction
 of the same pages without repair.
 """
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import shutil
 import subprocess
@@ -22,11 +25,12 @@ from lxml import etree
 import extractors
 from extractors.export.alto import alto_errors, document_alto, text_before_repair
 from extractors.export.dispatch import export_document, ExportSettings
-from extractors.export.layout import page_layout
+from extractors.export.layout import display_bbox, page_layout
+from extractors.export.pdf import layer_pages
 from extractors.export.tables import document_tables_of, table_csv
-from extractors.export.text import document_text
+from extractors.export.text import document_text, page_text
 from schemas import Document
-from tests.conftest import CORPUS, data_file, run_bilan
+from tests.conftest import CORPUS, REAL_PDFS, data_file, run_bilan, shared_file
 
 pytest.importorskip("ocrmypdf", reason="the searchable PDF needs OCRmyPDF (pip install 'bilan[pdf]')")
 
@@ -72,27 +76,52 @@ def opens_cleanly(pdf: Path, pages: int) -> None:
             page.render(scale=0.1).close()
 
 
-def check_layer(document: Document, pdf: Path) -> None:
-    """Every word of every layered page is in the PDF's text, in bilan's repaired spelling, and
-    pdftotext puts it where bilan's box is: x edges within BOX_TOLERANCE; vertically only on the
-    word's line (the boxes overlap): OCRmyPDF's renderer sets a line's words on one band as tall
-    as the line, so on a skewed scan top and bottom edges fall further off (bench/README.md)."""
-    from extractors.export.pdf import layer_pages
+def pdftotext_text(pdf: Path, number: int, *flags: str) -> list[str]:
+    run = subprocess.run(["pdftotext", *flags, "-f", str(number), "-l", str(number), str(pdf), "-"],
+                         capture_output=True, text=True, check=True)
+    assert run.stderr == "", run.stderr
+    return run.stdout.split()
 
+
+def pdfium_words(pdf_page) -> list[str]:
+    """The words pdfium reads on a page; it joins a word cut by a hyphen at a line's end with a
+    U+FFFE mark, split here again as printed."""
+    return pdf_page.get_textpage().get_text_range().replace("\ufffe", "- ").split()
+
+
+def edge_error(page, text: str, box: tuple[float, float, float, float]) -> float:
+    """The largest of the four edge distances between a word pdftotext read and the nearest box
+    bilan has for that word (in the frame of the page as displayed)."""
+    boxes = [display_bbox(w.bbox, page.rotation, page.width, page.height) for w in page.words
+             if w.text == text and w.bbox is not None]
+    return min(max(abs(a - b) for a, b in zip(candidate, box)) for candidate in boxes)
+
+
+def check_layer(document: Document, pdf: Path) -> None:
+    """Every word of every layered page is in the PDF's text, in bilan's repaired spelling, with
+    each of its four edges within BOX_TOLERANCE of bilan's box as pdftotext -bbox reads it; the
+    content stream is in bilan's reading order: pdftotext -raw reads it so on upright pages; pdfium
+reads every word (it reorders a few on its own on a skewed page: its order is checked on the
+corpus scan and on a sideways page)."""
+    import pypdfium2 as pdfium
+
+    tables = document_tables_of(document)
     layered = layer_pages(document)
     assert layered
     numbers = [p.number for p in layered]
     read = pdftotext_words(pdf, min(numbers), max(numbers))
-    for page in layered:
-        found = read[page.number]
-        assert Counter(t for t, _ in found) == Counter(w.text for w in page.words), page.number
-        boxes: dict[str, list] = {}
-        for word in page.words:
-            boxes.setdefault(word.text, []).append(word.bbox)
-        for text, (x0, top, x1, bottom) in found:
-            best = min(boxes[text], key=lambda b: abs(b[0] - x0) + abs(b[2] - x1) + abs(b[1] - top))
-            assert abs(best[0] - x0) <= BOX_TOLERANCE and abs(best[2] - x1) <= BOX_TOLERANCE, (text, best, (x0, x1))
-            assert top - BOX_TOLERANCE <= best[3] and best[1] <= bottom + BOX_TOLERANCE, (text, best, (top, bottom))
+    with pdfium.PdfDocument(pdf) as opened:
+        for page in layered:
+            found = read[page.number]
+            assert Counter(t for t, _ in found) == Counter(w.text for w in page.words if w.bbox is not None), page.number
+            worst = max((edge_error(page, text, box), text) for text, box in found)
+            assert worst[0] <= BOX_TOLERANCE, (page.number, worst)
+            expected = page_text(page, tables).split()
+            if page.rotation == 0:
+                assert pdftotext_text(pdf, page.number, "-raw") == expected, page.number
+                assert Counter(pdfium_words(opened[page.number - 1])) == Counter(expected), page.number
+            else:  # -raw compares x edges whatever the text's direction: its spaces are wrong on vertical lines
+                assert pdfium_words(opened[page.number - 1]) == expected, page.number
 
 
 def check_alto(document: Document, unrepaired: Document) -> bytes:
@@ -172,7 +201,16 @@ def test_corpus_scan_read_with_english_ocr_gets_the_repaired_words(tmp_path):
     text = subprocess.run(["pdftotext", "-f", "1", "-l", "2", str(tmp_path / "scan.pdf"), "-"],
                           capture_output=True, text=True).stdout
     assert all(w.text in text for w in repaired)
-    assert document_text(document, []).split() == text.split()  # reading order: bilan's, word for word
+    # pdftotext's default mode rebuilds lines from baselines: bilan's order but for a word whose
+    # box is off its line (page 2's footer has a 1-pt speck read as ':' 9 pt above the line's
+    # baseline, which poppler sets on a line of its own, above)
+    matcher = difflib.SequenceMatcher(None, document_text(document, []).split(), text.split(), autojunk=False)
+    moved = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    assert sum(op[2] - op[1] for op in moved if op[0] in ("delete", "replace")) <= 1, moved
+    import pypdfium2 as pdfium
+
+    with pdfium.PdfDocument(tmp_path / "scan.pdf") as opened:  # and pdfium's, on these pages
+        assert [w for n in (0, 1) for w in pdfium_words(opened[n])] == document_text(document, []).split()
     check_alto(document, unrepaired)
 
 
@@ -205,6 +243,48 @@ def test_real_scan(tmp_path):
     check_layer(document, tmp_path / "real.pdf")
     opens_cleanly(tmp_path / "real.pdf", 1)
     assert alto_errors((tmp_path / "real.alto").read_bytes()) == []
+
+
+@pytest.mark.ocr
+@pytest.mark.shared
+def test_skewed_real_scan_words_at_their_boxes(tmp_path):
+    """A real scan turned about 1.5 degrees: a printed line drifts up to 13 pt across the page,
+    more than the pitch between lines, yet every word is within 2 pt of its box and the content
+    order is bilan's. pdftotext's default mode groups words into lines by baseline and cannot
+    follow such a drift everywhere: most of the order survives (measured 90%, bench/README.md)."""
+    source = shared_file(REAL_PDFS / "skew.pdf")
+    document = extracted(source)
+    json_path = save(document, tmp_path)
+    run = run_bilan("export", json_path, "--to", "pdf", "-o", tmp_path / "skew.pdf")
+    assert run.returncode == 0, run.stderr
+    check_layer(document, tmp_path / "skew.pdf")
+    opens_cleanly(tmp_path / "skew.pdf", 1)
+    expected = page_text(document.pages[0], document_tables_of(document)).split()
+    matcher = difflib.SequenceMatcher(None, expected, pdftotext_text(tmp_path / "skew.pdf", 1), autojunk=False)
+    assert sum(b.size for b in matcher.get_matching_blocks()) / len(expected) >= 0.85
+
+
+@pytest.mark.ocr
+def test_sideways_scan_words_run_along_the_printed_lines(tmp_path):
+    """A page scanned sideways (the image turned a quarter, the PDF page not rotated): bilan reads
+    it turned back, and the layer's words are written along the printed lines, each within 2 pt
+    of its box in the frame of the page as displayed, and pdfium reads them in bilan's order.
+    (pdftotext's default mode reads such a page's lines whole but in an order of its own, as it
+    does with the hOCR-rendered layer: bench/README.md.)"""
+    import img2pdf
+    import pypdfium2 as pdfium
+
+    with pdfium.PdfDocument(CORPUS / "001_plan_scan.pdf") as pdf:
+        image = pdf[0].render(scale=200 / 72).to_pil().convert("L").rotate(90, expand=True)
+    image.save(tmp_path / "page.png", dpi=(200, 200))
+    (tmp_path / "sideways.pdf").write_bytes(img2pdf.convert(str(tmp_path / "page.png")))
+    document = extractors.extract(tmp_path / "sideways.pdf", workers=1)
+    assert document.pages[0].rotation in (90, 270) and document.pages[0].origin == "ocr"
+    json_path = save(document, tmp_path)
+    run = run_bilan("export", json_path, "--to", "pdf", "-o", tmp_path / "out.pdf")
+    assert run.returncode == 0, run.stderr
+    check_layer(document, tmp_path / "out.pdf")
+    opens_cleanly(tmp_path / "out.pdf", 1)
 
 
 # --- bad input: one line, nothing written -----------------------------------------------------------
