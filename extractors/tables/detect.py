@@ -39,9 +39,9 @@ table continued on the next page (same columns; header repeated, "(suite)"/"cont
 or a page filled to its foot) into one `Table`. `cell_runs` cuts a cell's text where the weight
 changes, so a bold lead organisation and its plain partners in one cell come apart.
 
-Modules: `table_geometry` (parameters, segments, rulings; step 1), `table_regions` (steps 2 and
-6), `table_grid` (steps 3 and 5, one region to a `Table`), `table_rows` (step 4); this module
-keeps the public API and the continuation of tables over pages.
+Modules: `geometry` (parameters, segments, rulings; step 1), `regions` (steps 2 and 6), `grid`
+(step 3 and one region to a `Table`, as named steps), `rows` (step 4), `slots` (step 5, the slot
+grid and its merges); this module keeps the public API and the continuation of tables over pages.
 """
 from __future__ import annotations
 

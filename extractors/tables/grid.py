@@ -10,22 +10,12 @@ with a key-column entry, or a bold or ruled-off first row.
 """
 from __future__ import annotations
 
-import statistics
 from typing import Optional, Sequence
 
 from extractors.layout import union_bbox
 from extractors.tables.geometry import CAPTION, MIN_SEPARATOR, SegmentLine, overlap, Region, Rule, Segment
-from extractors.tables.rows import (
-    HEADER_ZONE_LINES,
-    band_needs_split,
-    covers,
-    key_column,
-    line_columns,
-    numbered_column,
-    rules_between,
-    split_groups,
-    text_rows,
-)
+from extractors.tables.rows import group_rows
+from extractors.tables.slots import SlotGrid, fill_slots, merge_under_groups, merge_unruled_columns, merge_unruled_rows
 from schemas import BBox, Page, Word
 from schemas.table import Cell, Table, TableProvenance, TableSegment
 
@@ -147,6 +137,34 @@ def _split_at_columns(seg: Segment, cols: list[tuple[float, float]], words: Sequ
 
 
 def build_table(page: Page, lines: list[SegmentLine], region: Region, hs: list[Rule], vs: list[Rule], unit: float) -> Optional[Table]:
+    """One region to a `Table`: its lines, columns, rows, slot grid and cells (steps 3-5)."""
+    views = _region_lines(lines, region)
+    ids = sorted(views, key=lambda k: (views[k].top + views[k].bottom) / 2)
+    if len(ids) < 2:
+        return None
+    frame = _frame([s for k in ids for s in views[k].segs], region)
+    vcuts = _vertical_cuts(vs, frame)
+    cols, ruled_cols = _columns([views[k] for k in ids], frame[0], frame[2], vcuts, unit)
+    if len(cols) < 2:
+        return None
+    _place_segments(views, ids, cols, page.words, unit, frame[0])
+    rows, rules_above, under_group, key = group_rows(views, ids, cols, hs, unit, frame[0], frame[2])
+    if len(rows) < 2:
+        return None
+    grid = fill_slots(rows, views, len(cols))
+    row_span = [(min(views[k].top for k in part), max(views[k].bottom for k in part)) for part in rows]
+    merge_unruled_columns(grid, ruled_cols, cols, row_span, vs)
+    merge_unruled_rows(grid, rules_above, cols)
+    merge_under_groups(grid, under_group)
+    header_rows = _header_rows(rows, views, key, hs, frame)
+    method = region.method
+    if method == "text-alignment" and (vcuts or any(rules_above)):
+        method = "mixed"
+    return _assemble(page, grid, header_rows, frame, method, region.notes)
+
+
+def _region_lines(lines: list[SegmentLine], region: Region) -> dict[int, SegmentLine]:
+    """The region's lines, clipped to its ruled box, without captions ("Table 3 ...")."""
     clip0, clip1 = (region.box[0] - 1, region.box[2] + 1) if region.box else (float("-inf"), float("inf"))
     views: dict[int, SegmentLine] = {}
     for k in sorted(region.lines):
@@ -158,31 +176,37 @@ def build_table(page: Page, lines: list[SegmentLine], region: Region, hs: list[R
         segs = segs[:cut]
         if segs:
             views[k] = SegmentLine(min(s.top for s in segs), max(s.bottom for s in segs), segs)
-    ids = sorted(views, key=lambda k: (views[k].top + views[k].bottom) / 2)
-    if len(ids) < 2:
-        return None
-    segs = [s for k in ids for s in views[k].segs]
+    return views
+
+
+def _frame(segs: list[Segment], region: Region) -> BBox:
+    """The table's box: the ruled box, else the box of its segments."""
     if region.box is not None:
-        x0, top, x1, bottom = region.box
-    else:
-        x0, x1 = min(s.x0 for s in segs), max(s.x1 for s in segs)
-        top, bottom = min(s.top for s in segs), max(s.bottom for s in segs)
-    height = bottom - top
-    # vertical rulings crossing at least half the table (pieces at one x add up: a rule is often
-    # drawn cell by cell, or broken where a thick horizontal rule crosses it)
+        return region.box
+    return min(s.x0 for s in segs), min(s.top for s in segs), max(s.x1 for s in segs), max(s.bottom for s in segs)
+
+
+def _vertical_cuts(vs: list[Rule], frame: BBox) -> list[float]:
+    """x of the vertical rulings crossing at least half the table (pieces at one x add up: a rule
+    is often drawn cell by cell, or broken where a thick horizontal rule crosses it)."""
+    x0, top, x1, bottom = frame
     covered: dict[float, float] = {}
     for v in vs:
         if x0 + 2 < v.pos < x1 - 2:
             pos = next((p for p in covered if abs(p - v.pos) <= 1.5), v.pos)
             covered[pos] = covered.get(pos, 0.0) + max(0.0, overlap(v.lo, v.hi, top, bottom))
-    vcuts = sorted(p for p, length in covered.items() if length >= 0.5 * height)
-    cols, ruled_cols = _columns([views[k] for k in ids], x0, x1, vcuts, unit)
-    if len(cols) < 2:
-        return None
+    return sorted(p for p, length in covered.items() if length >= 0.5 * (bottom - top))
+
+
+def _place_segments(views: dict[int, SegmentLine], ids: list[int], cols: list[tuple[float, float]], words: Sequence[Word],
+                    unit: float, x0: float) -> None:
+    """Give every segment its columns (`col0`, `col1`). A segment spanning columns is cut at a
+    wide word gap in the whitespace between two of them; a section label alone on its line, flush
+    left, belongs to the first column even when it runs on over the next one."""
+    segs = [s for k in ids for s in views[k].segs]
     for s in segs:
         s.col0, s.col1 = _assign_columns(s, cols)
-    # where the cells of each column actually lie (one-column segments): a segment spanning
-    # columns is cut at a wide word gap in the whitespace between two of them
+    # where the cells of each column actually lie (one-column segments)
     extents = []
     for c in range(len(cols)):
         own = [s for s in segs if s.col0 == s.col1 == c]
@@ -190,146 +214,21 @@ def build_table(page: Page, lines: list[SegmentLine], region: Region, hs: list[R
     for k in ids:
         pieces = []
         for s in views[k].segs:
-            pieces.extend(_split_at_columns(s, extents, page.words, unit) if s.col1 > s.col0 else [s])
+            pieces.extend(_split_at_columns(s, extents, words, unit) if s.col1 > s.col0 else [s])
         views[k].segs = pieces
-    segs = [s for k in ids for s in views[k].segs]
-    for s in segs:  # again, against where the cells are rather than the column bounds
-        s.col0, s.col1 = _assign_columns(s, extents)
-    for k in ids:
-        # a section label alone on its line, flush left, belongs to the first column even when
-        # it runs on over the next one
+    for k in ids:  # again, against where the cells are rather than the column bounds
+        for s in views[k].segs:
+            s.col0, s.col1 = _assign_columns(s, extents)
         only = views[k].segs[0]
         if len(views[k].segs) == 1 and only.col0 == 0 and only.x0 <= x0 + 2 * unit:
             only.col1 = 0
-    n_cols = len(cols)
-    key = key_column(views, n_cols)
-    numbered_col = numbered_column(views, n_cols)
-    gaps = [max(0.0, views[b].top - views[a].bottom) for a, b in zip(ids, ids[1:])]
-    usual_gap = statistics.median(gaps) if gaps else 0.0
 
-    # bands between horizontal rulings that cross at least one column
-    bands: list[list[int]] = [[ids[0]]]
-    band_rules: list[list[Rule]] = []
-    for a, b in zip(ids, ids[1:]):
-        rules = rules_between(hs, views[a], views[b], x0, x1)
-        if rules and any(covers(rules, c0, c1, 0.8) for c0, c1 in cols):
-            bands.append([b])
-            band_rules.append(rules)
-        else:
-            bands[-1].append(b)
-    rows: list[list[int]] = []
-    rules_above: list[Optional[list[Rule]]] = []
-    under_group: set[int] = set()
-    zone = {views[k].segs[0].line for k in ids[:HEADER_ZONE_LINES]}
-    # rules under (nearly) every row: each band is one row, whatever its lines look like
-    # (rules in the header, spanners and the rule under the header, do not count)
-    stub_lines = min(sum(1 for k in ids if key in line_columns(views[k])), sum(1 for k in ids if 0 in line_columns(views[k])))
-    body_rules = sum(1 for band in bands[1:] if ids.index(band[0]) >= HEADER_ZONE_LINES)
-    row_ruled = body_rules >= 3 and body_rules >= 0.25 * stub_lines
-    for n, band in enumerate(bands):
-        grouped: set[int] = set()
-        if len(bands) == 1 or (not row_ruled and band_needs_split(views, band, key)):
-            parts, grouped = text_rows(views, band, key, numbered_col, usual_gap, unit, hs, zone)
-        else:
-            parts, grouped = split_groups(views, band, hs, zone, key)
-        for m, part in enumerate(parts):
-            if m in grouped:
-                under_group.add(len(rows))
-            rows.append(part)
-            rules_above.append(band_rules[n - 1] if (m == 0 and n > 0) else None)
-    if len(rows) < 2:
-        return None
 
-    # slot grid: groups are rectangles (r0, r1, c0, c1) with their segments
-    n_rows = len(rows)
-    groups: list[list] = []  # [r0, r1, c0, c1, segs]
-    owner = [[-1] * n_cols for _ in range(n_rows)]
-    for r, part in enumerate(rows):
-        for k in part:
-            for s in views[k].segs:
-                hit = {owner[r][c] for c in range(s.col0, s.col1 + 1) if owner[r][c] >= 0}
-                if hit:
-                    g = groups[min(hit)]
-                    for h in sorted(hit - {min(hit)}):
-                        other = groups[h]
-                        g[4].extend(other[4])
-                        g[2], g[3] = min(g[2], other[2]), max(g[3], other[3])
-                        other[4] = []
-                        other[2] = other[3] = -1
-                    g[2], g[3] = min(g[2], s.col0), max(g[3], s.col1)
-                    g[4].append(s)
-                    gi = min(hit)
-                else:
-                    groups.append([r, r, s.col0, s.col1, [s]])
-                    gi = len(groups) - 1
-                for c in range(groups[gi][2], groups[gi][3] + 1):
-                    owner[r][c] = gi
-    row_span = [(min(views[k].top for k in part), max(views[k].bottom for k in part)) for part in rows]
-
-    def group_at(r: int, c: int) -> tuple[int, list]:
-        gi = owner[r][c]
-        if gi < 0:
-            groups.append([r, r, c, c, []])
-            gi = len(groups) - 1
-            owner[r][c] = gi
-        return gi, groups[gi]
-
-    def try_merge(ga: int, gb: int) -> None:
-        a, b = groups[ga], groups[gb]
-        if ga == gb:
-            return
-        r0, r1 = min(a[0], b[0]), max(a[1], b[1])
-        c0, c1 = min(a[2], b[2]), max(a[3], b[3])
-        area = (r1 - r0 + 1) * (c1 - c0 + 1)
-        if area != (a[1] - a[0] + 1) * (a[3] - a[2] + 1) + (b[1] - b[0] + 1) * (b[3] - b[2] + 1):
-            return  # the union would not be a rectangle
-        a[0], a[1], a[2], a[3] = r0, r1, c0, c1
-        a[4] = a[4] + b[4]
-        b[4] = []
-        b[0] = b[1] = b[2] = b[3] = -1
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                owner[r][c] = ga
-
-    # ruled tables: neighbouring slots with no ruling between them are one cell
-    for j in sorted(ruled_cols):
-        xa, xb = cols[j][1], cols[j + 1][0]  # differ when an empty ruled column was dropped
-        for r in range(n_rows):
-            ytop, ybot = row_span[r]
-            crossing = [v for v in vs if xa - 3 <= v.pos <= xb + 3 and overlap(v.lo, v.hi, ytop, ybot) >= 0.5 * (ybot - ytop)]
-            if not crossing:
-                ga, _ = group_at(r, j)
-                gb, _ = group_at(r, j + 1)
-                if bool(groups[ga][4]) != bool(groups[gb][4]):
-                    try_merge(ga, gb)
-    # (a column crossed by one rule only, the one under the header, is an unruled stub, not one
-    # tall cell)
-    ruled_rows_in = [sum(1 for rules in rules_above if rules and covers(rules, cols[c][0], cols[c][1], 0.5)) >= 2
-                     for c in range(n_cols)]
-    for r in range(1, n_rows):
-        rules = rules_above[r]
-        if not rules:
-            continue
-        for c in range(n_cols):
-            if ruled_rows_in[c] and not covers(rules, cols[c][0], cols[c][1], 0.5):
-                ga, _ = group_at(r - 1, c)
-                gb, _ = group_at(r, c)
-                if groups[ga][4] or groups[gb][4]:
-                    try_merge(ga, gb)
-    # header rows split by a group header: outside the groups, a header cell above is one cell
-    # with the one below it
-    for r in sorted(under_group):
-        for c in range(n_cols):
-            ga = owner[r - 1][c]
-            if ga < 0 or not groups[ga][4] or groups[ga][2] != groups[ga][3]:
-                continue
-            gb, _ = group_at(r, c)
-            try_merge(ga, gb)
-
-    live = [g for g in groups if g[4]]
-    # drop rows and columns where no cell starts
-    keep_rows = sorted({g[0] for g in live})
-    keep_cols = sorted({g[2] for g in live})
+def _assemble(page: Page, grid: SlotGrid, header_rows: int, frame: BBox, method: str, notes: list[str]) -> Optional[Table]:
+    """Cells from the slot groups; rows and columns where no cell starts are dropped."""
+    live = grid.live()
+    keep_rows = sorted({g.r0 for g in live})
+    keep_cols = sorted({g.c0 for g in live})
     if len(keep_rows) < 2 or len(keep_cols) < 2:
         return None
     row_index = {r: i for i, r in enumerate(keep_rows)}
@@ -339,28 +238,22 @@ def build_table(page: Page, lines: list[SegmentLine], region: Region, hs: list[R
         return max(index[x] for x in keep if x <= upto)
 
     cells = []
-    header_rows = _header_rows(rows, views, key, hs, (x0, top, x1, bottom))
-    for g in sorted(live, key=lambda g: (g[0], g[2])):
-        r0, c0 = row_index[g[0]], col_index[g[2]]
-        r1, c1 = last_kept(row_index, keep_rows, g[1]), last_kept(col_index, keep_cols, g[3])
-        gsegs = g[4]
+    for g in sorted(live, key=lambda g: (g.r0, g.c0)):
+        r0, c0 = row_index[g.r0], col_index[g.c0]
+        r1, c1 = last_kept(row_index, keep_rows, g.r1), last_kept(col_index, keep_cols, g.c1)
         cells.append(Cell(
-            row=r0, col=c0, row_span=r1 - r0 + 1, col_span=c1 - c0 + 1, text=_text_of(gsegs), page=page.number,
-            bbox=union_bbox([(s.x0, s.top, s.x1, s.bottom) for s in gsegs]),
-            word_ids=[i for s in sorted(gsegs, key=lambda s: (s.line, s.x0)) for i in s.ids],
-            header=g[0] < header_rows,
+            row=r0, col=c0, row_span=r1 - r0 + 1, col_span=c1 - c0 + 1, text=_text_of(g.segs), page=page.number,
+            bbox=union_bbox([(s.x0, s.top, s.x1, s.bottom) for s in g.segs]),
+            word_ids=[i for s in sorted(g.segs, key=lambda s: (s.line, s.x0)) for i in s.ids],
+            header=g.r0 < header_rows,
         ))
     header_rows = sum(1 for r in keep_rows if r < header_rows)
-    bbox = (x0, top, x1, bottom)
-    method = region.method
-    if method == "text-alignment" and (vcuts or any(rules_above)):
-        method = "mixed"
     return Table(
-        page=page.number, bbox=bbox, n_rows=len(keep_rows), n_cols=len(keep_cols), header_rows=header_rows, cells=cells,
+        page=page.number, bbox=frame, n_rows=len(keep_rows), n_cols=len(keep_cols), header_rows=header_rows, cells=cells,
         provenance=TableProvenance(
             method=method,
-            segments=[TableSegment(page=page.number, bbox=bbox, first_row=0, n_rows=len(keep_rows))],
-            notes=region.notes,
+            segments=[TableSegment(page=page.number, bbox=frame, first_row=0, n_rows=len(keep_rows))],
+            notes=notes,
         ),
     )
 
