@@ -9,7 +9,7 @@ from pydantic import Field
 from schemas.base import BBox, Frozen
 from schemas.records import Records
 from schemas.repair import Repair
-from schemas.table import Ruling
+from schemas.table import Ruling, Shade, Table
 
 SourceKind = Literal["pdf", "image", "html", "text"]
 WordOrigin = Literal["text-layer", "ocr", "text"]
@@ -73,6 +73,7 @@ class Page(Frozen):
     lines: list[Line] = Field(default_factory=list)
     blocks: list[Block] = Field(default_factory=list)
     rulings: list[Ruling] = Field(default_factory=list, description="drawn lines of a born-digital page (table borders)")
+    shades: list[Shade] = Field(default_factory=list, description="filled rectangles of a born-digital page (cell backgrounds)")
 
     @property
     def text(self) -> str:
@@ -94,6 +95,7 @@ class Document(Frozen):
     status: Status
     errors: list[StageError] = Field(default_factory=list)
     repairs: list[Repair] = Field(default_factory=list, description="OCR-damage repairs applied to the pages")
+    tables: list[Table] = Field(default_factory=list, description="every table found, as a grid with its column roles")
     records: Records = Field(default_factory=lambda: Records(), description="measures, recommendations, ... found")
 
     @property

@@ -1,4 +1,5 @@
-"""Documents -> a queryable dataset: Parquet files, an embedded DuckDB file and measures.csv.
+"""Documents -> a queryable dataset: Parquet files, an embedded DuckDB file, measures.csv and a CSV
+per table found (OUT/tables/<document>/<page>-<n>.csv).
 
 The dataset is always rebuilt from the per-document JSON files, sorted by document id, so a batch
 that was killed and resumed ends with exactly the bytes of an uninterrupted run: nothing in the
@@ -41,6 +42,15 @@ TABLES: dict[str, dict[str, pa.DataType]] = {
                 "rule": STR, "score": FLT},
     "errors": {"doc_id": STR, "stage": STR, "page": INT, "level": STR, "message": STR},
 }
+# Every table of every document (`Document.tables`), as a row per table and a row per cell.
+GRID_TABLES: dict[str, dict[str, pa.DataType]] = {
+    "tables": {"doc_id": STR, "table_key": INT, "page": INT, "n": INT, "pages": pa.list_(INT), "n_rows": INT, "n_cols": INT,
+               "header_rows": INT, "method": STR, "headings": LIST_STR, "roles": LIST_STR, "measures": BOOL, "csv": STR,
+               "x0": FLT, "top": FLT, "x1": FLT, "bottom": FLT},
+    "table_cells": {"doc_id": STR, "table_key": INT, "row": INT, "col": INT, "row_span": INT, "col_span": INT,
+                    "header": BOOL, "text": STR, "fill": STR, "page": INT},
+}
+TABLES.update(GRID_TABLES)
 
 
 def document_rows(doc_id: str, document: Document) -> dict[str, list[dict]]:
@@ -77,11 +87,62 @@ def document_rows(doc_id: str, document: Document) -> dict[str, list[dict]]:
         for position, action in enumerate(m.actions):
             rows["actions"].append({"doc_id": doc_id, "measure_key": key, "measure_id": m.measure_id,
                                     "position": position, **action.model_dump()})
+    rows.update(grid_rows(doc_id, document))
     for r in document.repairs:
         rows["repairs"].append({"doc_id": doc_id, **r.model_dump()})
     for e in document.errors:
         rows["errors"].append({"doc_id": doc_id, "stage": e.stage, "page": e.page, "level": e.level, "message": e.message})
     return rows
+
+
+def grid_rows(doc_id: str, document: Document) -> dict[str, list[dict]]:
+    """Rows of `tables` and `table_cells` for one document: every table found, measure table or
+    not (a list of grants, a budget), cell for cell; `csv` is where `write_table_csvs` puts it."""
+    out: dict[str, list[dict]] = {"tables": [], "table_cells": []}
+    on_page: dict[int, int] = {}
+    for key, table in enumerate(document.tables):
+        on_page[table.page] = on_page.get(table.page, 0) + 1
+        n = on_page[table.page]
+        pages = [s.page for s in table.provenance.segments] or [table.page]
+        out["tables"].append({
+            "doc_id": doc_id, "table_key": key, "page": table.page, "n": n, "pages": pages, "n_rows": table.n_rows,
+            "n_cols": table.n_cols, "header_rows": table.header_rows, "method": table.provenance.method,
+            "headings": table.headings, "roles": [c.role or "" for c in table.columns], "measures": table.measures,
+            "csv": f"tables/{doc_id}/{table.page}-{n}.csv", "x0": table.bbox[0], "top": table.bbox[1], "x1": table.bbox[2],
+            "bottom": table.bbox[3],
+        })
+        for c in table.cells:
+            out["table_cells"].append({"doc_id": doc_id, "table_key": key, "row": c.row, "col": c.col, "row_span": c.row_span,
+                                       "col_span": c.col_span, "header": c.header, "text": c.text, "fill": c.fill, "page": c.page})
+    return out
+
+
+def table_csv(n_rows: int, n_cols: int, cells: Iterable[dict]) -> str:
+    """A table's grid as CSV: a spanning cell's text in its top-left slot, other slots empty; the
+    lines of a cell joined with a space (one CSV row per table row, whatever the cell holds)."""
+    grid = [["" for _ in range(n_cols)] for _ in range(n_rows)]
+    for c in cells:
+        grid[c["row"]][c["col"]] = " ".join(c["text"].split())
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(grid)
+    return out.getvalue()
+
+
+def write_table_csvs(tables: pa.Table, cells: pa.Table, out_dir: Path) -> None:
+    """OUT/tables/<document>/<page>-<n>.csv for every table (n counts the tables that start on a
+    page, from 1); a rerun first clears what an earlier run wrote there."""
+    import shutil
+
+    root = out_dir / "tables"
+    if root.exists():
+        shutil.rmtree(root)
+    by_table: dict[tuple[str, int], list[dict]] = {}
+    for c in cells.to_pylist():
+        by_table.setdefault((c["doc_id"], c["table_key"]), []).append(c)
+    for t in tables.to_pylist():
+        target = out_dir / t["csv"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(target, table_csv(t["n_rows"], t["n_cols"], by_table.get((t["doc_id"], t["table_key"]), [])))
 
 
 def read_documents(files: Iterable[tuple[str, Path]]) -> Iterator[tuple[str, Document]]:
@@ -137,6 +198,7 @@ def write_dataset(files: Iterable[tuple[str, Path]], out_dir: Path) -> dict[str,
     for name, table in tables.items():
         replace_atomically(parquet_dir / f"{name}.parquet", lambda p, t=table: pq.write_table(t, p))
     write_text_atomic(out_dir / "measures.csv", measures_csv(tables["measures"]))
+    write_table_csvs(tables["tables"], tables["table_cells"], out_dir)
 
     def build_duckdb(path: Path) -> None:
         with duckdb.connect(str(path)) as con:

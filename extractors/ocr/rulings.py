@@ -23,9 +23,10 @@ from schemas.table import Ruling
 
 DPI = 300  # the usual scan resolution: the image is decoded, not rendered again (`render_pdf_page`)
 MIN_RULE = 40.0  # points
-MAX_BREAK = 2  # pixels: a rule broken by JPEG noise (letters of a line in capitals leave wider gaps)
+MAX_BREAK = 4  # pixels: a rule broken by JPEG noise or too faint to be ink all along (letters of a line in capitals leave wider gaps)
 BIN = 3  # pixels across a rule at 300 dpi (a rule is 1-4 pixels thick; the skew is known to ~0.05°)
 THICK = 2.5  # points: thicker dark bands are filled boxes, not rules
+MIN_INKED = 0.75  # share of a rule's length found as ink (a faint rule is found in pieces)
 INK = 0.85  # darker than this share of the way from ink to paper is ink (thin light-grey rules blur pale)
 
 
@@ -74,19 +75,22 @@ def rulings_in_image(pixels: np.ndarray, dpi: float, angle: float) -> list[Rulin
     out = []
     for along, across, horizontal in ((tx, ty, True), (ty, tx, False)):
         found: list[tuple[float, float, float]] = []
-        bins = np.floor(across / BIN).astype(np.int64)
-        order = np.lexsort((along, bins))
-        b, a = bins[order], along[order]
-        starts = np.flatnonzero(np.diff(b)) + 1
-        for lo, hi in zip(np.concatenate(([0], starts)), np.concatenate((starts, [len(b)]))):
-            if hi - lo < min_run * 0.5:
-                continue
-            run = np.unique(np.round(a[lo:hi]))
-            breaks = np.flatnonzero(np.diff(run) > MAX_BREAK)
-            edges = np.concatenate(([0], breaks + 1, [len(run)]))
-            for e0, e1 in zip(edges, edges[1:]):
-                if run[e1 - 1] - run[e0] >= min_run and (e1 - e0) >= 0.85 * (run[e1 - 1] - run[e0]):
-                    found.append(((b[lo] + 0.5) * BIN * scale, run[e0] * scale, run[e1 - 1] * scale))
+        # bins shifted by half a bin too: a rule whose skew differs a little from the text's
+        # drifts from one bin into the next, and is whole in neither
+        for offset in (0.0, BIN / 2):
+            bins = np.floor((across + offset) / BIN).astype(np.int64)
+            order = np.lexsort((along, bins))
+            b, a = bins[order], along[order]
+            starts = np.flatnonzero(np.diff(b)) + 1
+            for lo, hi in zip(np.concatenate(([0], starts)), np.concatenate((starts, [len(b)]))):
+                if hi - lo < min_run * 0.5:
+                    continue
+                run = np.unique(np.round(a[lo:hi]))
+                breaks = np.flatnonzero(np.diff(run) > MAX_BREAK)
+                edges = np.concatenate(([0], breaks + 1, [len(run)]))
+                for e0, e1 in zip(edges, edges[1:]):
+                    if run[e1 - 1] - run[e0] >= min_run and (e1 - e0) >= MIN_INKED * (run[e1 - 1] - run[e0]):
+                        found.append((((b[lo] + 0.5) * BIN - offset) * scale, run[e0] * scale, run[e1 - 1] * scale))
         for pos, first, last in _edges(found, BIN * scale):
             if horizontal:
                 out.append(Ruling(x0=first, top=pos - 0.25, x1=last, bottom=pos + 0.25))

@@ -17,7 +17,7 @@ from extractors.tables.geometry import CAPTION, MIN_SEPARATOR, SegmentLine, over
 from extractors.tables.rows import group_rows
 from extractors.tables.slots import SlotGrid, fill_slots, merge_under_groups, merge_unruled_columns, merge_unruled_rows
 from schemas import BBox, Page, Word
-from schemas.table import Cell, Table, TableProvenance, TableSegment
+from schemas.table import Cell, Shade, Table, TableProvenance, TableSegment
 
 # --- Structure --------------------------------------------------------------------------------
 
@@ -61,24 +61,30 @@ def _text_cores(lines: list[SegmentLine], x0: float, x1: float, unit: float) -> 
     return merged
 
 
-def _columns(lines: list[SegmentLine], x0: float, x1: float, vcuts: list[float], unit: float) -> tuple[list[tuple[float, float]], set[int]]:
-    """Column intervals, and the indices of column boundaries drawn as vertical rulings.
+def _columns(lines: list[SegmentLine], x0: float, x1: float, vcuts: list[float], unit: float) -> tuple[list[tuple[float, float]], set[int], set[int]]:
+    """Column intervals, the indices of column boundaries drawn as vertical rulings, and the
+    ruled columns that hold no text (kept: a chronogram's year columns may be empty on a page).
 
     Ruled tables take their columns from the rulings; a ruled column holding two aligned text
     columns (a partly ruled table) is split again at its whitespace.
     """
     if not vcuts:
-        return [(a, b) for a, b in _text_cores(lines, x0, x1, unit)], set()
+        return [(a, b) for a, b in _text_cores(lines, x0, x1, unit)], set(), set()
     bounds = [x0] + sorted(vcuts) + [x1]
     cols: list[tuple[float, float]] = []
     ruled: set[int] = set()
+    empty: set[int] = set()
     for a, b in zip(bounds, bounds[1:]):
         sub = [SegmentLine(l.top, l.bottom, [s for s in l.segs if a <= (s.x0 + s.x1) / 2 <= b]) for l in lines]
         sub = [l for l in sub if l.segs]
-        if not sub:
-            continue
+        if not sub and b - a < MIN_EMPTY_COLUMN * unit:
+            continue  # the gap between a double rule
         if cols:
             ruled.add(len(cols) - 1)  # boundary between the previous column and this one
+        if not sub:
+            empty.add(len(cols))
+            cols.append((a, b))
+            continue
         # a ruled column is split again only when most of its lines hold two aligned cells (a
         # justified header "Pct  of  FTSE" is not two columns)
         multi = sum(1 for l in sub if len(l.segs) >= 2)
@@ -89,7 +95,17 @@ def _columns(lines: list[SegmentLine], x0: float, x1: float, vcuts: list[float],
         cuts = [(cores[i][1] + cores[i + 1][0]) / 2 for i in range(len(cores) - 1)]
         edges = [a] + cuts + [b]
         cols.extend(zip(edges, edges[1:]))
-    return [c for c in cols if c[1] - c[0] > 0.2], ruled
+    keep = [i for i, c in enumerate(cols) if c[1] - c[0] > 0.2]
+    index = {old: new for new, old in enumerate(keep)}
+    return [cols[i] for i in keep], {index[i] for i in ruled if i in index and i + 1 in index}, {index[i] for i in empty if i in index}
+
+
+# A first row whose cells run longer (words on one line of a cell) is a body row, not a header.
+MAX_HEADER_CELL_WORDS = 12
+# Horizontal rules that must cross an empty ruled column for it to be a column of the grid.
+MIN_RULES_ACROSS = 3
+# Narrowest ruled column without text that is kept (text heights); narrower is a double rule.
+MIN_EMPTY_COLUMN = 1.5
 
 
 def _assign_columns(seg: Segment, cols: list[tuple[float, float]]) -> tuple[int, int]:
@@ -136,16 +152,18 @@ def _split_at_columns(seg: Segment, cols: list[tuple[float, float]], words: Sequ
 
 
 
-def build_table(page: Page, lines: list[SegmentLine], region: Region, hs: list[Rule], vs: list[Rule], unit: float) -> Optional[Table]:
-    """One region to a `Table`: its lines, columns, rows, slot grid and cells (steps 3-5)."""
+def build_table(page: Page, lines: list[SegmentLine], region: Region, hs: list[Rule], vs: list[Rule], unit: float,
+                shades: Sequence[Shade] = ()) -> Optional[Table]:
+    """One region to a `Table`: its lines, columns, rows, slot grid and cells (steps 3-5).
+    `shades`: the page's filled rectangles, which give cells their background colour."""
     views = _region_lines(lines, region)
     ids = sorted(views, key=lambda k: (views[k].top + views[k].bottom) / 2)
     if len(ids) < 2:
         return None
     frame = _frame([s for k in ids for s in views[k].segs], region)
     vcuts = _vertical_cuts(vs, frame)
-    cols, ruled_cols = _columns([views[k] for k in ids], frame[0], frame[2], vcuts, unit)
-    if len(cols) < 2:
+    cols, ruled_cols, empty_cols = _columns([views[k] for k in ids], frame[0], frame[2], vcuts, unit)
+    if len(cols) - len(empty_cols) < 2 and not (empty_cols and _shaded(shades, frame)):
         return None
     _place_segments(views, ids, cols, page.words, unit, frame[0])
     rows, rules_above, under_group, key = group_rows(views, ids, cols, hs, unit, frame[0], frame[2])
@@ -160,7 +178,12 @@ def build_table(page: Page, lines: list[SegmentLine], region: Region, hs: list[R
     method = region.method
     if method == "text-alignment" and (vcuts or any(rules_above)):
         method = "mixed"
-    return _assemble(page, grid, header_rows, frame, method, region.notes)
+    fills = _slot_fills(shades, cols, row_span, frame) if shades else {}
+    # an empty ruled column is kept when it is part of the grid: rows ruled across it, or shaded
+    # slots (not a figure's place in the frame beside the table)
+    empty_cols = {c for c in empty_cols if any(k[1] == c for k in fills) or len({round(h.pos) for h in hs if h.lo <= cols[c][0] + 1
+                  and h.hi >= cols[c][1] - 1 and frame[1] - 2 <= h.pos <= frame[3] + 2}) >= MIN_RULES_ACROSS}
+    return _assemble(page, grid, header_rows, frame, method, region.notes, fills, empty_cols, cols)
 
 
 def _region_lines(lines: list[SegmentLine], region: Region) -> dict[int, SegmentLine]:
@@ -195,7 +218,9 @@ def _vertical_cuts(vs: list[Rule], frame: BBox) -> list[float]:
         if x0 + 2 < v.pos < x1 - 2:
             pos = next((p for p in covered if abs(p - v.pos) <= 1.5), v.pos)
             covered[pos] = covered.get(pos, 0.0) + max(0.0, overlap(v.lo, v.hi, top, bottom))
-    return sorted(p for p, length in covered.items() if length >= 0.5 * (bottom - top))
+    height = bottom - top
+    cuts = [pos for pos, length in covered.items() if length >= 0.5 * height]
+    return sorted(cuts)
 
 
 def _place_segments(views: dict[int, SegmentLine], ids: list[int], cols: list[tuple[float, float]], words: Sequence[Word],
@@ -224,11 +249,34 @@ def _place_segments(views: dict[int, SegmentLine], ids: list[int], cols: list[tu
             only.col1 = 0
 
 
-def _assemble(page: Page, grid: SlotGrid, header_rows: int, frame: BBox, method: str, notes: list[str]) -> Optional[Table]:
-    """Cells from the slot groups; rows and columns where no cell starts are dropped."""
+def _shaded(shades: Sequence[Shade], frame: BBox) -> bool:
+    return any(overlap(s.x0, s.x1, frame[0], frame[2]) > 0 and overlap(s.top, s.bottom, frame[1], frame[3]) > 0 for s in shades)
+
+
+def _slot_fills(shades: Sequence[Shade], cols: list[tuple[float, float]], row_span: list[tuple[float, float]],
+                frame: BBox) -> dict[tuple[int, int], str]:
+    """Colour of each shaded slot: the smallest shade under the slot's centre (a cell's own
+    background before the table's)."""
+    inside = [s for s in shades if overlap(s.x0, s.x1, frame[0], frame[2]) > 0 and overlap(s.top, s.bottom, frame[1], frame[3]) > 0]
+    fills = {}
+    for r, (top, bottom) in enumerate(row_span):
+        y = (top + bottom) / 2
+        for c, (a, b) in enumerate(cols):
+            x = (a + b) / 2
+            under = [s for s in inside if s.x0 <= x <= s.x1 and s.top <= y <= s.bottom]
+            if under:
+                fills[(r, c)] = min(under, key=lambda s: (s.x1 - s.x0) * (s.bottom - s.top)).color
+    return fills
+
+
+def _assemble(page: Page, grid: SlotGrid, header_rows: int, frame: BBox, method: str, notes: list[str],
+              fills: dict[tuple[int, int], str], empty_cols: set[int], cols: list[tuple[float, float]]) -> Optional[Table]:
+    """Cells from the slot groups, and cells of shaded slots without text; rows and columns where
+    no cell starts are dropped, except ruled columns without text (their slots may be shaded)."""
     live = grid.live()
+    shaded = [(r, c) for (r, c), color in sorted(fills.items()) if grid.owner[r][c] < 0 or not grid.filled(grid.owner[r][c])]
     keep_rows = sorted({g.r0 for g in live})
-    keep_cols = sorted({g.c0 for g in live})
+    keep_cols = sorted({g.c0 for g in live} | empty_cols)
     if len(keep_rows) < 2 or len(keep_cols) < 2:
         return None
     row_index = {r: i for i, r in enumerate(keep_rows)}
@@ -245,17 +293,29 @@ def _assemble(page: Page, grid: SlotGrid, header_rows: int, frame: BBox, method:
             row=r0, col=c0, row_span=r1 - r0 + 1, col_span=c1 - c0 + 1, text=_text_of(g.segs), page=page.number,
             bbox=union_bbox([(s.x0, s.top, s.x1, s.bottom) for s in g.segs]),
             word_ids=[i for s in sorted(g.segs, key=lambda s: (s.line, s.x0)) for i in s.ids],
-            header=g.r0 < header_rows,
+            header=g.r0 < header_rows, fill=fills.get((g.r0, g.c0)),
         ))
+    for r, c in shaded:
+        if r in row_index and c in col_index:
+            cells.append(Cell(row=row_index[r], col=col_index[c], text="", page=page.number, header=r < header_rows, fill=fills[(r, c)]))
+    cells.sort(key=lambda c: (c.row, c.col))
     header_rows = sum(1 for r in keep_rows if r < header_rows)
     return Table(
         page=page.number, bbox=frame, n_rows=len(keep_rows), n_cols=len(keep_cols), header_rows=header_rows, cells=cells,
         provenance=TableProvenance(
             method=method,
-            segments=[TableSegment(page=page.number, bbox=frame, first_row=0, n_rows=len(keep_rows))],
+            segments=[TableSegment(page=page.number, bbox=frame, first_row=0, n_rows=len(keep_rows), col_edges=_edges(cols, keep_cols))],
             notes=notes,
         ),
     )
+
+
+def _edges(cols: list[tuple[float, float]], keep: list[int]) -> list[float]:
+    """Column boundaries: midway between two kept columns, the outer edges at the ends."""
+    edges = [round(cols[keep[0]][0], 2)]
+    for a, b in zip(keep, keep[1:]):
+        edges.append(round((cols[b - 1][1] + cols[b][0]) / 2, 2))
+    return edges + [round(cols[keep[-1]][1], 2)]
 
 
 def _text_of(segs: Sequence[Segment]) -> str:
@@ -287,10 +347,15 @@ def _header_rows(rows: list[list[int]], views: dict[int, SegmentLine], key: int,
         second = [s for k in rows[1] for s in views[k].segs]
         bold_first = all(s.bold for s in first)
         bold_second = any(s.bold for s in second)
-        below = max(views[k].bottom for k in rows[0])
-        above = min(views[k].top for k in rows[1])
-        ruled = any(below - 1.5 <= h.pos <= above + 1.5 and overlap(h.lo, h.hi, bbox[0], bbox[2]) >= 0.8 * (bbox[2] - bbox[0]) for h in hs)
-        if (bold_first and not bold_second) or ruled:
+        def rule_under(upper: list[int], lower: list[int]) -> bool:
+            below = max(views[k].bottom for k in upper)
+            above = min(views[k].top for k in lower)
+            return any(below - 1.5 <= h.pos <= above + 1.5 and overlap(h.lo, h.hi, bbox[0], bbox[2]) >= 0.8 * (bbox[2] - bbox[0]) for h in hs)
+
+        # a rule under the first row marks a header only where the other rows are not ruled too
+        ruled = rule_under(rows[0], rows[1]) and not rule_under(rows[1], rows[2])
+        sentences = any(s.n_words > MAX_HEADER_CELL_WORDS for s in first) or len(rows[0]) > 4
+        if ((bold_first and not bold_second) or ruled) and not sentences:
             n = 1
     return n
 

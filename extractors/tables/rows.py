@@ -171,6 +171,9 @@ def band_needs_split(views: dict[int, SegmentLine], band: list[int], key: int) -
     """A ruled band holds several table rows when two or more of its lines have a key-column
     entry and fill (nearly) as many columns as its fullest line: data rows under a header rule,
     not one row of multi-line, vertically centred cells."""
+    first = [k for k in band if 0 in line_columns(views[k])]
+    if first and first[0] == band[0] and len(first) == 1 and len(band) > 1:
+        return False  # one stub entry opening the band, the rest hanging under it: one row of tall cells
     counts = [len(line_columns(views[k])) for k in band]
     most = max(counts)
     full = [k for k, c in zip(band, counts) if c >= 0.8 * most and c >= 2 and key in line_columns(views[k])]
@@ -193,6 +196,18 @@ def split_groups(views: dict[int, SegmentLine], band: list[int], hs: list[Rule],
     return rows, grouped
 
 
+
+
+def _header_zone(views: dict[int, SegmentLine], ids: list[int], n_cols: int) -> set[int]:
+    """Lines that may hold group headers: the first lines of the table, up to the first line after
+    the first that fills (nearly) every column, a body row (a section bar under the header does
+    not push the body into the zone)."""
+    zone = set()
+    for n, k in enumerate(ids[:HEADER_ZONE_LINES]):
+        if n and len(views[k].segs) >= max(2, 0.8 * n_cols):
+            break
+        zone.add(views[k].segs[0].line)
+    return zone
 
 
 def group_rows(views: dict[int, SegmentLine], ids: list[int], cols: list[tuple[float, float]], hs: list[Rule], unit: float,
@@ -220,7 +235,7 @@ def group_rows(views: dict[int, SegmentLine], ids: list[int], cols: list[tuple[f
     rows: list[list[int]] = []
     rules_above: list[Optional[list[Rule]]] = []
     under_group: set[int] = set()
-    zone = {views[k].segs[0].line for k in ids[:HEADER_ZONE_LINES]}
+    zone = _header_zone(views, ids, n_cols)
     # rules under (nearly) every row: each band is one row, whatever its lines look like
     # (rules in the header, spanners and the rule under the header, do not count)
     stub_lines = min(sum(1 for k in ids if key in line_columns(views[k])), sum(1 for k in ids if 0 in line_columns(views[k])))

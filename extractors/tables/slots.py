@@ -99,16 +99,19 @@ def fill_slots(rows: list[list[int]], views: dict[int, SegmentLine], n_cols: int
 def merge_unruled_columns(grid: SlotGrid, ruled_cols: set[int], cols: list[tuple[float, float]], row_span: list[tuple[float, float]],
                           vs: list[Rule]) -> None:
     """Ruled tables: a filled slot and an empty neighbour with no vertical ruling between them are
-    one cell (a heading spanning two columns)."""
-    for j in sorted(ruled_cols):
-        xa, xb = cols[j][1], cols[j + 1][0]  # differ when an empty ruled column was dropped
-        for r in range(grid.n_rows):
-            ytop, ybot = row_span[r]
-            crossing = [v for v in vs if xa - 3 <= v.pos <= xb + 3 and overlap(v.lo, v.hi, ytop, ybot) >= 0.5 * (ybot - ytop)]
-            if not crossing:
-                ga, gb = grid.group_at(r, j), grid.group_at(r, j + 1)
-                if grid.filled(ga) != grid.filled(gb):
-                    grid.try_merge(ga, gb)
+    one cell (a heading spanning two columns); a row no vertical ruling crosses at all is one cell
+    (a section bar, even when its words fall into two columns: "1." "Information")."""
+    for r in range(grid.n_rows):
+        ytop, ybot = row_span[r]
+        open_at = [j for j in sorted(ruled_cols)
+                   if not any(cols[j][1] - 3 <= v.pos <= cols[j + 1][0] + 3 and overlap(v.lo, v.hi, ytop, ybot) >= 0.5 * (ybot - ytop)
+                              for v in vs)]
+        filled_cols = {c for c in range(grid.n_cols) if grid.owner[r][c] >= 0 and grid.filled(grid.owner[r][c])}
+        bar = len(ruled_cols) >= 2 and len(open_at) == len(ruled_cols) == grid.n_cols - 1 and len(filled_cols) <= 2
+        for j in open_at:
+            ga, gb = grid.group_at(r, j), grid.group_at(r, j + 1)
+            if bar or grid.filled(ga) != grid.filled(gb):
+                grid.try_merge(ga, gb)
 
 
 def merge_unruled_rows(grid: SlotGrid, rules_above: list, cols: list[tuple[float, float]]) -> None:
