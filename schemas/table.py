@@ -70,8 +70,8 @@ class TableSegment(Frozen):
 
 
 class TableProvenance(Frozen):
-    method: Literal["text-alignment", "ruling", "mixed"] = Field(
-        description="what fixed the grid: aligned word boxes only, drawn rulings only, or both"
+    method: Literal["text-alignment", "ruling", "mixed", "shading"] = Field(
+        description="what fixed the grid: aligned word boxes only, drawn rulings only, both, or shaded boxes (cards)"
     )
     segments: list[TableSegment] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)

@@ -119,10 +119,12 @@ def grid_rows(doc_id: str, document: Document) -> dict[str, list[dict]]:
 
 def table_csv(n_rows: int, n_cols: int, cells: Iterable[dict]) -> str:
     """A table's grid as CSV: a spanning cell's text in its top-left slot, other slots empty; the
-    lines of a cell joined with a space (one CSV row per table row, whatever the cell holds)."""
+    lines of a cell joined as one (one CSV row per table row, whatever the cell holds)."""
+    from extractors.tables.compare import flat
+
     grid = [["" for _ in range(n_cols)] for _ in range(n_rows)]
     for c in cells:
-        grid[c["row"]][c["col"]] = " ".join(c["text"].split())
+        grid[c["row"]][c["col"]] = flat(c["text"])
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(grid)
     return out.getvalue()

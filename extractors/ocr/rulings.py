@@ -64,7 +64,8 @@ def rulings_in_image(pixels: np.ndarray, dpi: float, angle: float) -> list[Rulin
     ink = float(np.percentile(pixels, 1))
     if paper - ink < 40:
         return []
-    ys, xs = np.nonzero(pixels < ink + INK * (paper - ink))
+    dark = pixels < ink + INK * (paper - ink)
+    ys, xs = np.nonzero(dark)
     if len(xs) == 0:
         return []
     c, s = math.cos(angle), math.sin(angle)
@@ -91,12 +92,37 @@ def rulings_in_image(pixels: np.ndarray, dpi: float, angle: float) -> list[Rulin
                 for e0, e1 in zip(edges, edges[1:]):
                     if run[e1 - 1] - run[e0] >= min_run and (e1 - e0) >= MIN_INKED * (run[e1 - 1] - run[e0]):
                         found.append((((b[lo] + 0.5) * BIN - offset) * scale, run[e0] * scale, run[e1 - 1] * scale))
+        found = [f for f in found if not _in_texture(dark, f, horizontal, angle, scale)]
         for pos, first, last in _edges(found, BIN * scale):
             if horizontal:
                 out.append(Ruling(x0=first, top=pos - 0.25, x1=last, bottom=pos + 0.25))
             else:
                 out.append(Ruling(x0=pos - 0.25, top=first, x1=pos + 0.25, bottom=last))
     return out
+
+
+SIDE = 5  # pixels beside a rule that are looked at to tell it from a texture
+TEXTURE = 0.35  # share of ink on both sides of a run above which it is a dithered or hatched fill
+
+
+def _in_texture(dark: np.ndarray, run: tuple[float, float, float], horizontal: bool, angle: float, scale: float) -> bool:
+    """A run of ink inside a dithered or hatched fill (a grey header band scanned in black and
+    white): ink on both sides of it, all along, which a drawn rule does not have."""
+    pos, first, last = (v / scale for v in run)
+    c, s = math.cos(angle), math.sin(angle)
+    h, w = dark.shape
+    counts = [0, 0]
+    samples = 0
+    for t in np.linspace(first, last, 40):
+        for k, side in enumerate((-SIDE, SIDE)):
+            # (along, across) in the turned frame, back to image pixels
+            tx, ty = (t, pos + side) if horizontal else (pos + side, t)
+            x, y = tx * c - ty * s, tx * s + ty * c
+            xi, yi = int(round(x)), int(round(y))
+            if 0 <= xi < w and 0 <= yi < h:
+                counts[k] += bool(dark[yi, xi])
+        samples += 1
+    return samples > 0 and min(counts) > TEXTURE * samples
 
 
 def _edges(found: list[tuple[float, float, float]], step: float) -> list[tuple[float, float, float]]:

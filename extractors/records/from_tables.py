@@ -92,6 +92,9 @@ def tables_to_measures(document: Document, tables: Sequence[Table]) -> list[Meas
             context = _heading_context(table.headings)
         if not is_measure_table(table):
             continue
+        if table.provenance.method == "shading":
+            measures.extend(_read_cards(table, reader, document, context))
+            continue
         labels = fiche_labels(table)
         if labels is not None:
             measure = _read_fiche(table, labels, reader, document, context)
@@ -363,6 +366,42 @@ def _synthetic_line(text: str, cell: Cell):
 
     box = cell.bbox or (0.0, 0.0, 0.0, 0.0)
     return TextLine(box[1], box[3], box[0], box[2], cell.page, [(text, None)])
+
+
+# --- Cards -----------------------------------------------------------------------------------------
+
+HEADING_SIZE = 1.25  # a card's heading lines are this much taller than its text
+
+
+def _read_cards(table: Table, reader: CellReader, document: Document, context: tuple[Optional[str], Optional[str]]) -> list[Measure]:
+    """One measure per card: its heading (lines set larger, or bold over plain) is the title, the
+    rest the description. A card that is only a heading, alone of its kind, names the theme of the
+    others ("Horizon 2030" over the objectives)."""
+    read = []
+    for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
+        text = reader.read(cell)
+        if text.empty:
+            continue
+        heights = [line.bottom - line.top for line in text.lines]
+        body = sorted(heights)[len(heights) // 2] if len(heights) > 2 else min(heights)
+        cut = 0
+        while cut < len(text.lines) and (heights[cut] > HEADING_SIZE * body or weight(text.lines[cut].words) is True and cut < len(text.lines) - 1
+                                         and weight(text.lines[-1].words) is False):
+            cut += 1
+        title = join_lines([" ".join(t for t, _ in line.words) for line in text.lines[:cut]]) if cut else ""
+        rest = join_lines([" ".join(t for t, _ in line.words) for line in text.lines[cut:]])
+        read.append((cell, title or rest, rest if title else ""))
+    headings_only = [r for r in read if not r[2]]
+    theme = context[0]
+    if len(headings_only) == 1 and len(read) > 2:
+        theme = _theme_text(headings_only[0][1])
+        read = [r for r in read if r is not headings_only[0]]
+    out = []
+    for cell, title, description in read:
+        row = RowRecord({}, {"card": [cell]}, theme, None)
+        out.append(Measure(title=title, description=description or None, theme=theme, provenance=_provenance(row, document),
+                           confidence=0.8 if description else 0.5, flagged=not description))
+    return out
 
 
 # --- Project sheets ---------------------------------------------------------------------------------

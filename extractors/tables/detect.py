@@ -60,6 +60,7 @@ from extractors.tables.geometry import (
     page_segments,
     page_unit,
 )
+from extractors.tables.cards import card_tables
 from extractors.tables.grid import build_table
 from extractors.tables.regions import plausible_table, text_regions
 from schemas import BBox, Page, Word
@@ -96,6 +97,11 @@ def page_to_tables(page: Page, rulings: Optional[Sequence[Ruling]] = None, shade
             tables.append(table)
             taken.update(id(s) for k in inside for s in clipped[k].segs
                          if box[0] - 1 <= (s.x0 + s.x1) / 2 <= box[2] + 1)
+    for table in card_tables(page, [SegmentLine(l.top, l.bottom, [x for x in l.segs if id(x) not in taken]) for l in lines], shades, unit):
+        tables.append(table)
+        for cell in table.cells:
+            x0, top, x1, bottom = cell.bbox
+            taken.update(id(x) for l in lines for x in l.segs if x0 <= (x.x0 + x.x1) / 2 <= x1 and top <= (x.top + x.bottom) / 2 <= bottom)
     residual: list[Optional[SegmentLine]] = []
     for l in lines:
         segs = [s for s in l.segs if id(s) not in taken]
@@ -104,7 +110,7 @@ def page_to_tables(page: Page, rulings: Optional[Sequence[Ruling]] = None, shade
         table = build_table(page, residual, region, hs, vs, unit, shades)
         if table is not None:
             tables.append(table)
-    tables = [t for t in tables if plausible_table(t)]
+    tables = [t for t in tables if t.provenance.method == "shading" or plausible_table(t)]
     tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
     return tables
 

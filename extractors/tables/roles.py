@@ -265,6 +265,10 @@ def with_header(table: Table) -> Table:
 
 def assign_roles(table: Table, pages: Optional[dict[int, Page]] = None) -> Table:
     """`table` with `columns` set: the role of each column and the evidence for it."""
+    if table.provenance.method == "shading":
+        # cards: each box is a record of its own, whatever column it sits in
+        columns = [ColumnRole(col=c, evidence=["cards: a grid of shaded boxes, each read on its own"]) for c in range(table.n_cols)]
+        return table.model_copy(update={"columns": columns})
     header_rows = table.header_rows
     headers, bodies, fills = column_texts(table, header_rows)
     columns = []
@@ -317,6 +321,8 @@ def is_measure_table(table: Table) -> bool:
     """A table whose rows are measures: a title column of sentences, and two more roles a measure
     has (or a chronogram's year columns), one of them named by a header."""
     roles = [c.role for c in table.columns]
+    if table.provenance.method == "shading":
+        return sum(1 for c in table.cells if "\n" in c.text.strip()) >= 3  # cards with a heading over a text
     if fiche_labels(table) is not None:
         return True
     if "title" not in roles:
