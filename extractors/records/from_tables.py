@@ -49,7 +49,7 @@ from extractors.records.measure_fields import (
     split_id,
     weight,
 )
-from extractors.records.table_cells import BULLETS, CellReader, CellText
+from extractors.records.table_cells import BULLETS, CellReader, CellText, is_symbol
 from extractors.tables.roles import AXIS_HEADING, YEAR_HEADER, fiche_labels, header_tokens, is_measure_table
 from extractors.tables.values import clean, fold, strip_bullet
 from schemas import Document
@@ -536,7 +536,12 @@ def _measure(row: RowRecord, table: Table, document: Document, reader: CellReade
     percent, status, parts = None, None, []
     for role in ("progress", "status"):
         if role in present and percent is None and status is None:
-            percent, status, parts = progress_of(cells[role].word_lines())
+            lines = cells[role].word_lines()
+            icon = _icon(lines)
+            if icon is not None:  # a symbol, read through the legend printed on the page
+                status = reader.legend(cells[role].lines[0].page).get(icon, icon)
+            else:
+                percent, status, parts = progress_of(lines)
     actions = list(row.actions)
     if "actions" in present:
         for p in cells["actions"].paragraphs():
@@ -558,6 +563,12 @@ def _measure(row: RowRecord, table: Table, document: Document, reader: CellReade
         status_text=status, actions=actions, provenance=_provenance(row, document),
         confidence=confidence, flagged=confidence < FLAG_BELOW,
     )
+
+
+def _icon(lines) -> Optional[str]:
+    """The symbol a cell holds alone ("●", "✔"), if it holds nothing else."""
+    words = [t for line in lines for t, _ in line]
+    return words[0] if len(words) == 1 and is_symbol(words[0]) else None
 
 
 def _text(cell: Optional[CellText]) -> Optional[str]:

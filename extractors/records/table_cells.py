@@ -10,6 +10,7 @@ lines of a skewed scan are level.
 from __future__ import annotations
 
 import statistics
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -96,6 +97,28 @@ class CellText:
         self.lines.extend(other.lines)
 
 
+def is_symbol(text: str) -> bool:
+    """One pictogram ("●", "◐", "✔", "★"): what a status column holds where it shows icons."""
+    return len(text) == 1 and unicodedata.category(text) in ("So", "Sm") and text not in "+<=>|~"
+
+
+def page_legend(page: Page) -> dict[str, str]:
+    """The legend printed on a page ("● Réalisé ◐ En cours ○ Non débuté"): symbol -> label, the
+    words after each symbol up to the next one."""
+    legend: dict[str, str] = {}
+    for line in page.lines:
+        words = [page.words[i].text for i in line.word_ids]
+        marks = [n for n, w in enumerate(words) if is_symbol(w)]
+        # a legend lists several symbols on a line, or one per short line (not a table row with an icon)
+        if not (len({words[n] for n in marks}) >= 2 or (marks == [0] and len(words) <= 4)):
+            continue
+        for a, b in zip(marks, marks[1:] + [len(words)]):
+            label = " ".join(words[a + 1:b]).strip(" :=–-")
+            if label and len(label.split()) <= 5 and words[a] not in legend:
+                legend[words[a]] = label
+    return legend
+
+
 class CellReader:
     """Cells of a document's tables read into `CellText`, pages levelled once each."""
 
@@ -103,6 +126,7 @@ class CellReader:
         self.pages = {p.number: p for p in document.pages}
         self._level: dict[int, Page] = {}
         self._unit: dict[int, float] = {}
+        self._legends: dict[int, dict[str, str]] = {}
 
     def page(self, number: int) -> Page:
         if number not in self._level:
@@ -115,6 +139,18 @@ class CellReader:
     def unit(self, number: int) -> float:
         self.page(number)
         return self._unit[number]
+
+    def legend(self, number: int) -> dict[str, str]:
+        """Symbols explained on a page (`page_legend`), else on the nearest page that explains them
+        (a legend printed under a table that ran on to the next page)."""
+        for n in self.pages:
+            if n not in self._legends:
+                self._legends[n] = page_legend(self.pages[n])
+        merged: dict[str, str] = {}
+        for n in sorted(self.pages, key=lambda n: (abs(n - number), n)):
+            for symbol, label in self._legends[n].items():
+                merged.setdefault(symbol, label)
+        return merged
 
     def read(self, cell: Optional[Cell], right: float = float("inf")) -> CellText:
         """The cell's lines; `right`: the right edge of its column's text on its page."""

@@ -22,7 +22,12 @@ def card_tables(page: Page, lines: list[SegmentLine], shades: Sequence[Shade], u
     """Grids of same-size shaded boxes holding words (see the module docstring)."""
     boxes = [s for s in shades if s.x1 - s.x0 >= 6 * unit and s.bottom - s.top >= 3 * unit]
     segs = [s for line in lines for s in line.segs]
-    holding = [b for b in boxes if any(b.x0 <= (s.x0 + s.x1) / 2 <= b.x1 and b.top <= (s.top + s.bottom) / 2 <= b.bottom for s in segs)]
+    holding = []
+    for b in boxes:
+        inside = [s for s in segs if b.x0 <= (s.x0 + s.x1) / 2 <= b.x1 and b.top <= (s.top + s.bottom) / 2 <= b.bottom]
+        # a card holds one block of text set flush left: a shaded row of a table holds several cells
+        if inside and max(s.x0 for s in inside) - min(s.x0 for s in inside) <= 2 * unit:
+            holding.append(b)
     tables = []
     used: set[int] = set()
     for i, box in enumerate(holding):

@@ -165,7 +165,7 @@ def build_table(page: Page, lines: list[SegmentLine], region: Region, hs: list[R
     cols, ruled_cols, empty_cols = _columns([views[k] for k in ids], frame[0], frame[2], vcuts, unit)
     if len(cols) - len(empty_cols) < 2 and not (empty_cols and _shaded(shades, frame)):
         return None
-    _place_segments(views, ids, cols, page.words, unit, frame[0])
+    _place_segments(views, ids, cols, page.words, unit, frame[0], ruled_cols)
     rows, rules_above, under_group, key = group_rows(views, ids, cols, hs, unit, frame[0], frame[2])
     if len(rows) < 2:
         return None
@@ -224,7 +224,7 @@ def _vertical_cuts(vs: list[Rule], frame: BBox) -> list[float]:
 
 
 def _place_segments(views: dict[int, SegmentLine], ids: list[int], cols: list[tuple[float, float]], words: Sequence[Word],
-                    unit: float, x0: float) -> None:
+                    unit: float, x0: float, ruled_cols: set[int] = frozenset()) -> None:
     """Give every segment its columns (`col0`, `col1`). A segment spanning columns is cut at a
     wide word gap in the whitespace between two of them; a section label alone on its line, flush
     left, belongs to the first column even when it runs on over the next one."""
@@ -233,9 +233,13 @@ def _place_segments(views: dict[int, SegmentLine], ids: list[int], cols: list[tu
         s.col0, s.col1 = _assign_columns(s, cols)
     # where the cells of each column actually lie (one-column segments)
     extents = []
+    in_rows = [s for k in ids if len(views[k].segs) >= 2 for s in views[k].segs]  # a bar alone on its line is no cell
     for c in range(len(cols)):
-        own = [s for s in segs if s.col0 == s.col1 == c]
+        own = [s for s in in_rows if s.col0 == s.col1 == c] or [s for s in segs if s.col0 == s.col1 == c]
         extents.append((min(s.x0 for s in own), max(s.x1 for s in own)) if own else cols[c])
+    for j in ruled_cols:  # a drawn rule bounds the cells on both sides of it
+        extents[j] = (extents[j][0], min(extents[j][1], cols[j][1]))
+        extents[j + 1] = (max(extents[j + 1][0], cols[j + 1][0]), extents[j + 1][1])
     for k in ids:
         pieces = []
         for s in views[k].segs:

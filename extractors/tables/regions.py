@@ -124,7 +124,7 @@ def text_regions(lines: list[Optional[SegmentLine]], unit: float, page_width: fl
             seg = line.segs[0]
             chain_x0 = min(lines[c].x0 for c in chain)
             chain_x1 = max(lines[c].x1 for c in chain)
-            if _ruled_bar(line, chain_x0, chain_x1, unit, hs):
+            if _ruled_bar(line, chain_x0, chain_x1, unit, hs) or section_bar(line, chain_x0, unit):
                 pending.append(k)
                 continue
             if _is_prose_line(line, text_width) or _is_caption(line):
@@ -165,6 +165,20 @@ def _ruled_bar(line: SegmentLine, x0: float, x1: float, unit: float, hs: list[Ru
     return any(overlap(h.lo, h.hi, x0, x1) >= 0.8 * width and (line.top - 1.2 * unit <= h.pos <= line.top + 0.2 * unit
                                                                 or line.bottom - 0.2 * unit <= h.pos <= line.bottom + 1.2 * unit)
                for h in hs)
+
+
+def section_bar(line: SegmentLine, x0: float, unit: float) -> bool:
+    """A section bar of an unruled table: one line set flush left, bold or in capitals, that names
+    an axis or a numbered section ("AXE 2 – SANTÉ", "ORIENTATION 3 : ...", "2. Loisirs")."""
+    from extractors.tables.roles import AXIS_HEADING, NUMBERED_HEADING
+    from extractors.tables.values import fold
+
+    seg = line.segs[0]
+    if len(line.segs) != 1 or seg.x0 > x0 + 2 * unit or seg.n_words > 25 or seg.text.rstrip().endswith("."):
+        return False
+    letters = [ch for ch in seg.text if ch.isalpha()]
+    capitals = len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+    return bool(seg.bold or capitals) and bool(AXIS_HEADING.match(fold(seg.text)) or NUMBERED_HEADING.match(seg.text))
 
 
 # Largest vertical gap (text heights) between two lines of one table when a rule across the table

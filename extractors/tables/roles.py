@@ -53,7 +53,7 @@ LEAD_WORDS = ("responsab", "porteu", "en charge", "m/o", "maitre d", "mandataire
 PARTNER_WORDS = ("collabor", "partenai", "associe", "contribu", "intervenant", "soutien")
 ID_HEADER = re.compile(r"^(?:n\s*[°o.]?|no\.?|#|num\.?|numero|ref\.?|reference|n°s?|code|id)$")
 # A title column named by one of these beats "action" (which then lists the actions of a measure).
-TITLE_STRONG = ("mesure", "nom", "intitule", "objectif")
+TITLE_STRONG = ("mesure", "nom", "intitule")
 MAX_HEADER_WORDS = 12  # longer is a sentence, not a column heading
 
 HEADER_WEIGHT = 3.0  # a role named by the header
@@ -296,9 +296,10 @@ def _resolve(columns: list[ColumnRole], headers: list[str]) -> list[ColumnRole]:
     out = list(columns)
     titles = [c for c in out if c.role == "title"]
     if len(titles) >= 2:
-        def strength(c: ColumnRole) -> tuple[int, float]:
+        def strength(c: ColumnRole) -> tuple[int, int, float]:
+            # "Mesures" over "Actions" over "Objectifs" (an objective beside measures is their group)
             tokens = header_tokens(headers[c.col])
-            return (int(_matches(tokens, TITLE_STRONG) is not None), c.score)
+            return (int(_matches(tokens, TITLE_STRONG) is not None), -int(_matches(tokens, ("objectif",)) is not None), c.score)
         keep = max(titles, key=strength)
         for c in titles:
             if c is keep:

@@ -210,6 +210,29 @@ def _header_zone(views: dict[int, SegmentLine], ids: list[int], n_cols: int) -> 
     return zone
 
 
+def _bars_apart(views: dict[int, SegmentLine], bands: list[list[int]], band_rules: list[list[Rule]], x0: float,
+                unit: float) -> tuple[list[list[int]], list[list[Rule]]]:
+    """A section bar ("AXE 2 – SANTÉ") that shares a band with the row under it (shaded rows
+    leave the bar and the first row of its section unseparated) is a row of its own."""
+    from extractors.tables.regions import section_bar
+
+    out: list[list[int]] = []
+    rules: list[list[Rule]] = []
+    for n, band in enumerate(bands):
+        if n:
+            rules.append(band_rules[n - 1])
+        pieces: list[list[int]] = [[]]
+        for k in band:
+            if len(band) > 1 and section_bar(views[k], x0, unit):
+                pieces += [[k], []]
+            else:
+                pieces[-1].append(k)
+        pieces = [p for p in pieces if p]
+        out.extend(pieces)
+        rules.extend([] for _ in pieces[1:])
+    return out, rules
+
+
 def group_rows(views: dict[int, SegmentLine], ids: list[int], cols: list[tuple[float, float]], hs: list[Rule], unit: float,
                x0: float, x1: float) -> tuple[list[list[int]], list[Optional[list[Rule]]], set[int], int]:
     """The region's lines grouped into rows (see the module docstring).
@@ -241,6 +264,7 @@ def group_rows(views: dict[int, SegmentLine], ids: list[int], cols: list[tuple[f
     stub_lines = min(sum(1 for k in ids if key in line_columns(views[k])), sum(1 for k in ids if 0 in line_columns(views[k])))
     body_rules = sum(1 for band in bands[1:] if ids.index(band[0]) >= HEADER_ZONE_LINES)
     row_ruled = body_rules >= 3 and body_rules >= 0.25 * stub_lines
+    bands, band_rules = _bars_apart(views, bands, band_rules, x0, unit)
     for n, band in enumerate(bands):
         if len(bands) == 1 or (not row_ruled and band_needs_split(views, band, key)):
             parts, grouped = text_rows(views, band, key, numbered_col, usual_gap, unit, hs, zone)
