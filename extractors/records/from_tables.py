@@ -114,11 +114,11 @@ def tables_to_measures(document: Document, tables: Sequence[Table]) -> list[Meas
 def _heading_context(headings: list[str]) -> tuple[Optional[str], Optional[str]]:
     """(theme, group) from the headings above a table: the nearest names the theme; with two,
     the outer one is the theme and the nearer the group ("Enjeu 1 : ..." over "Orientation 1 :
-    ..."), unless the outer is a numbered chapter the nearer one belongs to less closely."""
+    ..."), unless only the nearer one names a section (the outer is then the document's title)."""
     texts = [_theme_text(h) for h in headings]
-    if len(texts) >= 2 and _sectioned(headings[-2]) == _sectioned(headings[-1]):
+    if len(texts) >= 2 and (_sectioned(headings[-2]) or not _sectioned(headings[-1])):
         return texts[-2], texts[-1]
-    return texts[-1], None
+    return texts[-1], None  # a document's title over a section heading: the section is the theme
 
 
 def _sectioned(heading: str) -> bool:
@@ -183,6 +183,12 @@ def _read_table(table: Table, reader: CellReader, context: tuple[Optional[str], 
     carried: dict[str, Optional[str]] = {}
     rows: list[RowRecord] = []
     segment_starts = {s.first_row for s in table.provenance.segments}
+    ids = [_id_of(grid.get((r, id_col))) for r in range(table.header_rows, table.n_rows)] if id_col is not None else []
+    well_formed = [i for i in ids if i and ID.match(i) and i[:1].isdigit()]
+    # ids of three levels and more ("1.1.2", "1.1.2.3"): damaged ones are mended from the sequence
+    # as they are read (two-level ids are left to `repair_ids`, which knows the theme bars)
+    hierarchical = len(well_formed) >= 3 and sum(1 for i in well_formed if i.count(".") >= 2) >= 0.5 * len(well_formed)
+    last_id: Optional[str] = None
     for r in range(table.header_rows, table.n_rows):
         own, starting = _row_cells(grid, r)
         if not starting and not any(cell.row == r and cell.fill for cell in own.values()):
@@ -206,6 +212,9 @@ def _read_table(table: Table, reader: CellReader, context: tuple[Optional[str], 
         timeline = _timeline(table, r, own, roles)
         dated = _dated_targets(table, r, own, roles, reader)
         raw_id = _id_of(own.get(id_col)) if id_col is not None and own.get(id_col) is not None and own[id_col].row == r else None
+        if hierarchical and raw_id:
+            raw_id = _mend_hierarchical(raw_id, last_id)
+            last_id = raw_id if ID.match(raw_id) else last_id
         title = cells.get("title", CellText())
         first_text = title.lines[0].words[0][0] if not title.empty else ""
         continues = rows and (
@@ -252,9 +261,32 @@ def _id_of(cell: Optional[Cell]) -> Optional[str]:
         text = text.replace("l", "1").replace("I", "1").replace("|", "1").replace("O", "0")
     if ID.match(text) and (text[0].isdigit() or len(cell.text.split()) == 1):
         return text.rstrip(".")
-    if len(text) <= 5 and text[:1].isdigit() and re.fullmatch(r"[0-9lIO|.,:;%'’°]+", text):
+    if len(text) <= 9 and text[:1].isdigit() and re.fullmatch(r"[0-9lIO|.,:;%'’°-]+", text):
         return text
     return None
+
+
+def _mend_hierarchical(raw: Optional[str], last: Optional[str]) -> Optional[str]:
+    """An id of a hierarchical numbering OCR damaged ("1:11", "11:25", "1-12"): the id that comes
+    next in the sequence (a sibling at some level after `last`, or its first child) whose digits
+    are the ones read; failing that, the one of as many digits that differs least."""
+    if not raw or re.fullmatch(r"\d+(?:\.\d+)+", raw):
+        return raw
+    digits = re.sub(r"\D", "", raw)
+    if not digits:
+        return raw
+    if last is None or not re.fullmatch(r"\d+(?:\.\d+)+", last):
+        return ".".join(digits) if 2 <= len(digits) <= 5 else raw
+    parts = [int(p) for p in last.split(".")]
+    candidates = [".".join(map(str, parts[:k] + [parts[k] + 1])) for k in range(len(parts) - 1, -1, -1)]
+    candidates += [f"{last}.0", f"{last}.1"]
+    same = [c for c in candidates if c.replace(".", "") == digits]
+    if same:
+        return same[0]
+    sized = [c for c in candidates if len(c.replace(".", "")) == len(digits)]
+    if sized:
+        return min(sized, key=lambda c: sum(a != b for a, b in zip(c.replace(".", ""), digits)))
+    return raw
 
 
 def _parent_row(rows: list[RowRecord], raw_id: Optional[str]) -> Optional[RowRecord]:

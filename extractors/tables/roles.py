@@ -178,6 +178,16 @@ def _is_organisations(text: str) -> bool:
     return bool(named) and capitals >= 0.6 * len(named)
 
 
+YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _years_only(text: str) -> bool:
+    """A header of years only ("2021", "T1 2024", or "2021 2022 2023" where the rules between year
+    columns were not seen)."""
+    t = fold(clean(text))
+    return bool(YEAR_HEADER.match(t)) or (len(YEARS.findall(t)) >= 2 and not re.sub(r"(?:19|20)\d\d|[\s,;/-]", "", t))
+
+
 def cell_votes(texts: Sequence[str], fills: Sequence[bool], header: str) -> dict[str, tuple[float, str]]:
     """Role -> (share of the body cells speaking for it, evidence) for one column."""
     n = len(texts)
@@ -185,11 +195,11 @@ def cell_votes(texts: Sequence[str], fills: Sequence[bool], header: str) -> dict
     votes: dict[str, tuple[float, str]] = {}
     if not n:
         return votes
-    if YEAR_HEADER.match(fold(clean(header))) or (not header.strip() and not filled):
+    if _years_only(header) or (not header.strip() and not filled):
         marks = sum(1 for t, f in zip(texts, fills) if f or fold(t.strip()) in MARKS)
-        if not filled or all(fold(t.strip()) in MARKS for t in filled):
+        if not filled or all(fold(t.strip()) in MARKS for t in filled) or _years_only(header):
             share = marks / n
-            if share > 0:
+            if share > 0 or _years_only(header):
                 votes["timeline"] = (max(share, MIN_SHARE), f"year column: {marks} of {n} cells shaded or marked, none with words")
     if not filled:
         return votes
@@ -256,7 +266,8 @@ def with_header(table: Table) -> Table:
     if any(re.search(r"\d\s*%", t) or is_id(t.split()[0]) and len(t.split()) == 1 or is_money(t) for t in first if t.strip()):
         return table  # values ("2.1", "60 %", "45 000 $"): a body row
     named = sum(1 for t in first if header_roles(t))
-    years = sum(1 for t in first if YEAR_HEADER.match(fold(clean(t))))
+    # year cells; a cell listing three years or more is year columns whose rules were not seen
+    years = sum((len(YEARS.findall(t)) if len(YEARS.findall(t)) >= 3 else 1) if _years_only(t) else 0 for t in first)
     if not (named >= 2 or (named and years >= 2)):
         return table
     cells = [c.model_copy(update={"header": True}) if c.row == 0 else c for c in table.cells]
@@ -381,7 +392,8 @@ def heading_above(table: Table, page: Page) -> list[str]:
 
     unit = page_unit(page)
     top = table.bbox[1]
-    above = sorted((l for l in page.lines if l.bbox is not None and l.bbox[3] <= top + 1 and l.word_ids), key=lambda l: -l.bbox[3])
+    slack = 0.5 * unit if page.origin == "ocr" else 1.0  # OCR boxes and scan rules are a little loose
+    above = sorted((l for l in page.lines if l.bbox is not None and l.bbox[3] <= top + slack and l.word_ids), key=lambda l: -l.bbox[3])
     found: list[str] = []
     below = top
     for line in above:
