@@ -113,10 +113,16 @@ def clear_of_words(rulings: list[Ruling], page: Page) -> list[Ruling]:
 
 
 def _looks_tabular(page: Page) -> bool:
+    """Text set in columns somewhere on the page (what the aligned-text search finds), the cheap
+    sign that its image is worth searching for rules."""
     from extractors.tables.geometry import page_segments, page_unit
+    from extractors.tables.regions import text_regions
 
-    lines = page_segments(page, [], page_unit(page))
-    return sum(1 for line in lines if len(line.segs) >= 2) >= MIN_TABLE_LINES
+    unit = page_unit(page)
+    lines = page_segments(page, [], unit)
+    if sum(1 for line in lines if len(line.segs) >= 2) < MIN_TABLE_LINES:
+        return False
+    return bool(text_regions(lines, unit, page.width or max(l.x1 for l in lines), []))
 
 
 def _rulings_from_image(document: Document, page: Page, angle: float) -> Optional[list[Ruling]]:
