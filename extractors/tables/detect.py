@@ -206,8 +206,12 @@ def _continues(first: Table, second: Table, pages: dict[int, Page]) -> tuple[boo
     # no repeated header and no marker: a table that ends its page (it fills it, or nothing but a
     # page foot follows it) and one that opens the next with the same columns and no header
     first_page = pages.get(last_page)
-    if first_page is None or page is None or not first_page.height or not page.height or second.header_rows:
+    from extractors.tables.roles import values_row
+
+    if first_page is None or page is None or not first_page.height or not page.height:
         return False, 0, None
+    if second.header_rows and not values_row([c.text for c in second.cells if c.row == 0]):
+        return False, 0, None  # a header of its own: another table
     if _closed(first):
         return False, 0, None
     width = max(a1 - a0, 1.0)

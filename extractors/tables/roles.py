@@ -46,14 +46,14 @@ HEADER_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("group", ("axe", "orientation", "enjeu", "volet", "theme", "thematique", "chantier", "priorite", "domaine", "sous-axe",
                "type", "categorie", "famille")),
     ("description", ("description", "detail", "precision", "contenu")),
-    ("title", ("mesure", "action", "nom", "intitule", "activite", "moyen", "projet", "initiative", "engagement",
+    ("title", ("mesure", "action", "nom ", "intitule", "activite", "moyen", "projet", "initiative", "engagement",
                "objectif", "libelle")),
 ]
 LEAD_WORDS = ("responsab", "porteu", "en charge", "m/o", "maitre d", "mandataire", "pilote", "qui")
 PARTNER_WORDS = ("collabor", "partenai", "associe", "contribu", "intervenant", "soutien")
 ID_HEADER = re.compile(r"^(?:n\s*[°o.]?|no\.?|#|num\.?|numero|ref\.?|reference|n°s?|code|id)$")
 # A title column named by one of these beats "action" (which then lists the actions of a measure).
-TITLE_STRONG = ("mesure", "nom", "intitule")
+TITLE_STRONG = ("mesure", "nom ", "intitule")
 MAX_HEADER_WORDS = 12  # longer is a sentence, not a column heading
 
 HEADER_WEIGHT = 3.0  # a role named by the header
@@ -257,14 +257,22 @@ def column_texts(table: Table, header_rows: int) -> tuple[list[str], list[list[s
     return ["\n".join(h) for h in headers], bodies, fills
 
 
+def values_row(texts: Sequence[str]) -> bool:
+    """A row holding values ("2.1", "60 %", "45 000 $", "Printemps 2026") or sentences: a body row,
+    whatever words it happens to use."""
+    years = sum(1 for t in texts if _years_only(t))  # two year cells or more: a chronogram's header
+    return any(re.search(r"\d\s*%", t) or is_id(t.split()[0]) and len(t.split()) == 1 or is_money(t) or len(t.split()) > 8
+               or (is_deadline(t) and not (_years_only(t) and years >= 2)) for t in texts if t.strip())
+
+
 def with_header(table: Table) -> Table:
     """A first row the grid did not take for a header (set like the body, no rule under it) that
     names roles ("Échéance", "Porteur"), or years over a chronogram, is the header."""
     if table.header_rows or table.n_rows < 3:
         return table
     first = [c.text for c in table.cells if c.row == 0]
-    if any(re.search(r"\d\s*%", t) or is_id(t.split()[0]) and len(t.split()) == 1 or is_money(t) for t in first if t.strip()):
-        return table  # values ("2.1", "60 %", "45 000 $"): a body row
+    if values_row(first):
+        return table
     named = sum(1 for t in first if header_roles(t))
     # year cells; a cell listing three years or more is year columns whose rules were not seen
     years = sum((len(YEARS.findall(t)) if len(YEARS.findall(t)) >= 3 else 1) if _years_only(t) else 0 for t in first)
