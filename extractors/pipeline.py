@@ -78,6 +78,7 @@ def finish_document(plan: DocumentPlan, results: OcrResults = ()) -> Document:
 
         document = repair_document(document)
     if options.records and document.pages:
+        document = add_tables(document)
         document = add_records(document)
     return document
 
@@ -92,6 +93,23 @@ def file_to_document(path: str | Path, options: IngestOptions | None = None) -> 
     options = options or IngestOptions()
     plan = plan_document(path, options)
     return finish_document(plan, submit_ocr_jobs(plan.jobs, options.workers))
+
+
+def add_tables(document: Document) -> Document:
+    """Every table of the pages with word boxes, with the role of each column (`Document.tables`).
+
+    A failure here must not lose the pages already read: it is recorded as an error of the
+    tables stage and the document becomes partial.
+    """
+    from extractors.tables.stage import document_to_tables
+    from schemas import StageError
+
+    try:
+        return document.model_copy(update={"tables": document_to_tables(document)})
+    except Exception as e:  # a bug in the table reader; the pages are still worth having
+        error = StageError(stage="tables", message=f"{type(e).__name__}: {e}")
+        status = "partial" if document.status == "success" else document.status
+        return document.model_copy(update={"errors": [*document.errors, error], "status": status})
 
 
 def add_records(document: Document) -> Document:

@@ -25,7 +25,7 @@ from schemas.records import (
     StatTable,
 )
 from schemas.repair import Repair, RepairResult
-from schemas.table import Cell, Ruling, Table, TableProvenance, TableSegment
+from schemas.table import Cell, ColumnRole, Ruling, Shade, Table, TableProvenance, TableSegment
 
 # name -> model; `bilan schema` writes schemas/json/<name>.schema.json for each.
 EXPORTED = {"document": Document, "repair": Repair, "records": Records, "table": Table}
@@ -33,4 +33,4 @@ EXPORTED = {"document": Document, "repair": Repair, "records": Records, "table":
 __all__ = ["BBox", "Block", "Document", "Line", "Page", "PageTriage", "Source", "StageError", "Word", "Repair", "RepairResult", "EXPORTED",
            "Action", "Announcement", "Count", "Indicator", "Measure", "ProgressPart", "Provenance",
            "Recommendation", "Records", "StatRow", "Statistic", "StatTable",
-           "Cell", "Ruling", "Table", "TableProvenance", "TableSegment"]
+           "Cell", "ColumnRole", "Ruling", "Shade", "Table", "TableProvenance", "TableSegment"]

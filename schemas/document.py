@@ -9,7 +9,7 @@ from pydantic import Field
 from schemas.base import BBox, Frozen
 from schemas.records import Records
 from schemas.repair import Repair
-from schemas.table import Ruling
+from schemas.table import Ruling, Shade, Table
 
 SourceKind = Literal["pdf", "image", "html", "text"]
 WordOrigin = Literal["text-layer", "ocr", "text"]
@@ -85,6 +85,7 @@ class Page(Frozen):
         "drawn lines (table borders): of a born-digital page from its PDF; of a scanned page found in its "
         "image by OCR, along the text's skew, each given straightened about its centre in the frame of the "
         "page's word boxes"))
+    shades: list[Shade] = Field(default_factory=list, description="filled rectangles of a born-digital page (cell backgrounds)")
 
     @property
     def text(self) -> str:
@@ -106,6 +107,7 @@ class Document(Frozen):
     status: Status
     errors: list[StageError] = Field(default_factory=list)
     repairs: list[Repair] = Field(default_factory=list, description="OCR-damage repairs applied to the pages")
+    tables: list[Table] = Field(default_factory=list, description="every table found, as a grid with its column roles")
     records: Records = Field(default_factory=lambda: Records(), description="measures, recommendations, ... found")
 
     @property

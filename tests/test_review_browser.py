@@ -258,7 +258,7 @@ def test_edit_download_validate_then_marked(browser, site, tmp_path):
 
     assert golden["document"] == "000_report.pdf" and "000_report_scan.pdf" in golden["variants"]
     kept = golden["records"]["measures"]
-    assert len(kept) == len(measures) - 1 and set(golden["records"]) == {"measures", "recommendations", "announcements", "tables"}
+    assert len(kept) == len(measures) - 1 and set(golden["records"]) == {"measures", "recommendations", "announcements", "tables", "statistics"}
     assert [m["title"] for m in kept if m["measure_id"] == "5"] == ["Reconnaissance corrigée à la main"]
     assert all("provenance" not in m and "confidence" not in m and m["page"] for m in kept)
 

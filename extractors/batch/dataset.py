@@ -1,4 +1,5 @@
-"""Documents -> a queryable dataset: an embedded DuckDB file, Parquet files and CSV files.
+"""Documents -> a queryable dataset: an embedded DuckDB file, Parquet files and CSV files, and a CSV
+per table found in the documents (OUT/tables/<document>/<page>-<n>.csv).
 
 The dataset is always rebuilt from the per-document JSON files, sorted by document id, so a batch
 that was killed and resumed ends with exactly the bytes of an uninterrupted run: nothing in the
@@ -34,11 +35,39 @@ from extractors.errors import InputNotFound, OutputError
 from schemas import Document
 
 DATASET_LINK = "dataset"
+GRIDS_DIR = "tables"  # a CSV per table found: tables/<document>/<page>-<n>.csv (the `csv_path` of `tables`)
 DATASETS_DIR = ".datasets"  # the written sets; OUT/dataset points at the current one
 DUCKDB_FILE = "bilan.duckdb"
 # Fixed links at the top of OUT, for the paths users and scripts know.
 TOP_LINKS = {DUCKDB_FILE: f"{DATASET_LINK}/{DUCKDB_FILE}", "parquet": f"{DATASET_LINK}/parquet",
-             "csv": f"{DATASET_LINK}/csv", "measures.csv": f"{DATASET_LINK}/csv/measures.csv"}
+             "csv": f"{DATASET_LINK}/csv", "measures.csv": f"{DATASET_LINK}/csv/measures.csv",
+             GRIDS_DIR: f"{DATASET_LINK}/{GRIDS_DIR}"}
+
+
+def table_csv(n_rows: int, n_cols: int, cells: Iterable[dict]) -> str:
+    """A table's grid as CSV: a spanning cell's text in its top-left slot, other slots empty; the
+    lines of a cell joined as one (one CSV row per table row, whatever the cell holds)."""
+    from extractors.tables.compare import flat
+
+    grid = [["" for _ in range(n_cols)] for _ in range(n_rows)]
+    for c in cells:
+        grid[c["row"]][c["col"]] = flat(c["text"])
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(grid)
+    return out.getvalue()
+
+
+def write_table_csvs(tables: pa.Table, cells: pa.Table, folder: Path) -> None:
+    """<folder>/tables/<document>/<page>-<n>.csv for every table (n counts the tables that start on a
+    page, from 1), written with the rest of the set."""
+    by_table: dict[str, list[dict]] = {}
+    for c in cells.to_pylist():
+        by_table.setdefault(c["table_record_id"], []).append(c)
+    (folder / GRIDS_DIR).mkdir()
+    for t in tables.to_pylist():
+        target = folder / t["csv_path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(table_csv(t["n_rows"], t["n_cols"], by_table.get(t["record_id"], [])), encoding="utf-8")
 
 
 def read_documents(files: Iterable[tuple[str, Path]]) -> Iterator[tuple[str, Document]]:
@@ -96,10 +125,12 @@ def write_files(tables: dict[str, pa.Table], folder: Path) -> None:
         for name in tables:
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(folder / "parquet" / f"{name}.parquet")])
         con.execute("CHECKPOINT")
+    write_table_csvs(tables["tables"], tables["table_cells"], folder)
     for path in folder.rglob("*"):
         if path.is_file():
             fsync(path)
-    for directory in (folder / "parquet", folder / "csv", folder):
+    for directory in (*(p for p in (folder / GRIDS_DIR).rglob("*") if p.is_dir()), folder / GRIDS_DIR,
+                      folder / "parquet", folder / "csv", folder):
         fsync(directory)
 
 

@@ -209,6 +209,46 @@ def statistic_rows(entry: DocumentRows):
                "confidence": s.confidence, "flagged": s.flagged, **place(s.provenance)}
 
 
+def table_places(document: Document) -> list[int]:
+    """For each table of `Document.tables`, its number among the tables starting on its page (from 1)."""
+    on_page: dict[int, int] = {}
+    out = []
+    for table in document.tables:
+        on_page[table.page] = on_page.get(table.page, 0) + 1
+        out.append(on_page[table.page])
+    return out
+
+
+# Every table found (`Document.tables`), measure table or not (a list of grants, a budget): a row
+# per table, and its grid cell for cell in `table_cells`; `csv_path` is the table's own CSV file
+# under OUT (extractors.batch.dataset.write_table_csvs).
+@dataset_table("tables", {
+    "record_id": STR, "doc_id": STR, "table_key": INT, "page": INT, "n": INT, "pages": pa.list_(INT),
+    "n_rows": INT, "n_cols": INT, "header_rows": INT, "method": STR, "headings": LIST_STR, "roles": LIST_STR,
+    "measures": BOOL, "csv_path": STR, "x0": FLT, "top": FLT, "x1": FLT, "bottom": FLT})
+def table_rows(entry: DocumentRows):
+    for key, (table, n) in enumerate(zip(entry.document.tables, table_places(entry.document))):
+        yield {"record_id": entry.record_id("table", key), "doc_id": entry.doc_id, "table_key": key,
+               "page": table.page, "n": n, "pages": [s.page for s in table.provenance.segments] or [table.page],
+               "n_rows": table.n_rows, "n_cols": table.n_cols, "header_rows": table.header_rows,
+               "method": table.provenance.method, "headings": table.headings,
+               "roles": [c.role or "" for c in table.columns], "measures": table.measures,
+               "csv_path": f"tables/{entry.doc_id}/{table.page}-{n}.csv", "x0": table.bbox[0], "top": table.bbox[1],
+               "x1": table.bbox[2], "bottom": table.bbox[3]}
+
+
+@dataset_table("table_cells", {
+    "table_record_id": STR, "doc_id": STR, "table_key": INT, "row": INT, "col": INT, "row_span": INT,
+    "col_span": INT, "header": BOOL, "text": STR, "fill": STR, "page": INT})
+def table_cell_rows(entry: DocumentRows):
+    for key, table in enumerate(entry.document.tables):
+        parent = entry.record_id("table", key)
+        for c in table.cells:
+            yield {"table_record_id": parent, "doc_id": entry.doc_id, "table_key": key, "row": c.row, "col": c.col,
+                   "row_span": c.row_span, "col_span": c.col_span, "header": c.header, "text": c.text,
+                   "fill": c.fill, "page": c.page}
+
+
 @dataset_table("repairs", {
     "doc_id": STR, "page": INT, "line": INT, "column_number": INT, "before": STR, "after": STR, "rule": STR,
     "score": FLT})

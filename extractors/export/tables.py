@@ -1,9 +1,7 @@
 """Every table of a document, and each table as CSV.
 
-`document_tables_of` is the one place that says where the tables come from. Until
-`Document.tables` lands on main (the table issue), they are detected again here, exactly as the
-records stage detects them; afterwards this function returns `document.tables` and nothing else
-in the export package changes.
+`document_tables_of` is the one place that says where the tables come from: `Document.tables`,
+filled by the tables stage (extractors.tables.stage).
 """
 from __future__ import annotations
 
@@ -16,13 +14,7 @@ from schemas.table import Table
 
 def document_tables_of(document: Document) -> list[Table]:
     """The document's tables, first page first."""
-    tables = getattr(document, "tables", None)
-    if tables is not None:
-        return list(tables)
-    from extractors.tables.detect import document_tables
-
-    boxed = [page for page in document.pages if page.words and page.words[0].bbox is not None]
-    return document_tables(boxed, {page.number: page.rulings for page in boxed}) if boxed else []
+    return list(document.tables)
 
 
 def table_csv(table: Table) -> str:

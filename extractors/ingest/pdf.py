@@ -117,7 +117,7 @@ def read_text_layer_pages(path: Path, plans: list[PlannedPage], options: IngestO
     errors: list[StageError] = []
     if not plans:
         return pages, errors  # a scanned PDF does not pay for importing the word grouping
-    from extractors.ingest.pdf_chars import PageTransform, page_rulings
+    from extractors.ingest.pdf_chars import PageTransform, page_rulings, page_shades
     from extractors.ingest.text_layer import read_text_layer
 
     with open_pdfium(path, options) as pdf:
@@ -128,6 +128,7 @@ def read_text_layer_pages(path: Path, plans: list[PlannedPage], options: IngestO
                 transform = PageTransform.of(page)
                 words, lines = read_text_layer(page, transform)
                 rulings = page_rulings(page, transform)  # drawn table borders, for the table reader
+                shades = page_shades(page, transform)  # shaded cells, for the table reader
             except Exception as e:  # a broken content stream fails this page only
                 errors.append(StageError(stage="text-layer", page=plan.number, message=f"{type(e).__name__}: {e}"))
                 continue
@@ -144,6 +145,7 @@ def read_text_layer_pages(path: Path, plans: list[PlannedPage], options: IngestO
                 words=words,
                 lines=lines,
                 rulings=rulings,
+                shades=shades,
             )
     return pages, errors
 

@@ -20,7 +20,7 @@ from typing import Any, Iterator, Optional
 
 import pypdfium2.raw as pdfium_c
 
-from schemas.table import Ruling
+from schemas.table import Ruling, Shade
 
 # "ABCDEF+Arial-BoldMT": six capitals and a plus mark a font subset embedded in the file.
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
@@ -338,6 +338,44 @@ def page_rulings(page, transform: PageTransform | None = None) -> list[Ruling]:
                 add(x0, bottom, x1, bottom)
                 add(x0, top, x0, bottom)
                 add(x1, top, x1, bottom)
+    return out
+
+
+# Fills lighter than this on every channel are the paper (white boxes behind text), not a shade.
+WHITE = 248
+# Fills covering more of the page than this are a page background or a frame, not a cell's.
+MAX_SHADE_SHARE = 0.5
+
+
+def page_shades(page, transform: PageTransform | None = None) -> list[Shade]:
+    """Filled rectangles of a pypdfium2 page, with their colour (for `Page.shades`): the
+    backgrounds of shaded table cells, which may carry what a cell says (a year shaded in a
+    chronogram, a status colour). Thin ones are rulings (`page_rulings`), white ones paper."""
+    from extractors.tables.geometry import MAX_RULING_THICKNESS
+
+    transform = transform or PageTransform.of(page)
+    area = transform.width * transform.height
+    out: list[Shade] = []
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    for path, (pa, pb, pc, pd, pe, pf) in _paths(page.raw, False, IDENTITY):
+        pdfium_c.FPDFPath_GetDrawMode(path, fill_mode, stroke)
+        if not fill_mode.value or not pdfium_c.FPDFPageObj_GetFillColor(path, r, g, b, a) or a.value == 0:
+            continue
+        if min(r.value, g.value, b.value) >= WHITE:
+            continue
+        color = f"#{r.value:02x}{g.value:02x}{b.value:02x}"
+        for points, straight in _subpaths(path):
+            if len(points) < 4 or not straight:
+                continue
+            user = [(pa * px + pc * py + pe, pb * px + pd * py + pf) for px, py in points]
+            if not _is_rectangle(user):
+                continue
+            xs, ys = [p[0] for p in user], [p[1] for p in user]
+            x0, top, x1, bottom = transform.box(min(xs), min(ys), max(xs), max(ys))
+            if min(x1 - x0, bottom - top) <= MAX_RULING_THICKNESS or (x1 - x0) * (bottom - top) > MAX_SHADE_SHARE * area:
+                continue
+            out.append(Shade(x0=round(x0, 2), top=round(top, 2), x1=round(x1, 2), bottom=round(bottom, 2), color=color))
     return out
 
 

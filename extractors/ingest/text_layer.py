@@ -36,18 +36,18 @@ def is_bold(font: Optional[str]) -> Optional[bool]:
 
 
 def glue_split_words(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Join fragments of one word split on a font/size change, keeping the longer piece's font."""
+    """Join fragments of one word split on a font/size change (small capitals: a larger first
+    letter, "P" + "ORTAIL"), keeping the longer piece's font. The fragment it continues is looked
+    for among the words of its line, not only the word before it: pdfplumber lists the words of
+    one size before those of another."""
     glued: list[dict[str, Any]] = []
     for word in raw:
-        prev = glued[-1] if glued else None
-        if (
-            prev is not None
-            and 0 <= word["x0"] - prev["x1"] <= MAX_GLUE_GAP
-            and min(word["bottom"], prev["bottom"]) > max(word["top"], prev["top"])  # same line
-            and word.get("upright", True) == prev.get("upright", True)
-        ):
+        at = next((i for i in range(len(glued) - 1, max(-1, len(glued) - 1 - GLUE_LOOKBACK), -1)
+                   if _continues_word(glued[i], word)), None)
+        if at is not None:
+            prev = glued[at]
             longer = word if len(word["text"]) > len(prev["text"]) else prev
-            glued[-1] = {
+            glued[at] = {
                 **longer,
                 "text": prev["text"] + word["text"],
                 "x0": prev["x0"],
@@ -58,6 +58,16 @@ def glue_split_words(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
         else:
             glued.append(word)
     return glued
+
+
+GLUE_LOOKBACK = 40  # words: the fragments of one line are listed within this many
+
+
+def _continues_word(prev: dict[str, Any], word: dict[str, Any]) -> bool:
+    """`word` starts where `prev` ends, on the same line: one word split in two."""
+    return (-MAX_GLUE_GAP <= word["x0"] - prev["x1"] <= MAX_GLUE_GAP
+            and min(word["bottom"], prev["bottom"]) > max(word["top"], prev["top"])  # same line
+            and word.get("upright", True) == prev.get("upright", True))
 
 
 DEDUPE_TOLERANCE = 1.0  # points; pdfplumber's dedupe_chars default

@@ -15,7 +15,7 @@ are then turned exactly.
 
 `Page.rulings` are in the page's own frame, like its word boxes: each rule is given straightened
 about its centre (`page_frame`), as Tesseract gives the upright box of a skewed word. A reader that
-levels the page's words, turning each box about its centre (`extractors.records.measure_pages`),
+levels the page's words, turning each box about its centre (`extractors.tables.level`),
 levels the rules by the same turn.
 """
 from __future__ import annotations
@@ -113,13 +113,35 @@ def rulings_in_image(pixels: np.ndarray, dpi: float, angle: float,
     # Horizontal rules: each column shifted so that y' = y - x tan a is level. A run in the band at
     # y' from column x0 to x1, turned exactly: ty = y' cos a, tx = x / cos a + y' sin a.
     found = [(pos * c, first / c + pos * s, last / c + pos * s) for pos, first, last in level_runs(dark, t, 1, settings, scale)]
+    found = [f for f in found if not in_texture(dark, f, True, angle, scale, settings)]
     for pos, first, last in merge_bands(found, step, settings):
         rulings.append(Ruling(x0=first, top=pos - 0.25, x1=last, bottom=pos + 0.25))
     # Vertical rules: each row shifted so that x' = x + y tan a is level; tx = x' cos a, ty = y / cos a - x' sin a.
     found = [(pos * c, first / c - pos * s, last / c - pos * s) for pos, first, last in level_runs(dark, -t, 0, settings, scale)]
+    found = [f for f in found if not in_texture(dark, f, False, angle, scale, settings)]
     for pos, first, last in merge_bands(found, step, settings):
         rulings.append(Ruling(x0=pos - 0.25, top=first, x1=pos + 0.25, bottom=last))
     return rulings
+
+
+def in_texture(dark: np.ndarray, run: tuple[float, float, float], horizontal: bool, angle: float,
+               scale: float, settings: RulingSettings) -> bool:
+    """A run of ink inside a dithered or hatched fill (a grey header band scanned in black and
+    white): ink on both sides of it, all along, which a drawn rule does not have. `run` is
+    (position across, first, last along) in points, in the frame turned by `angle`."""
+    pos, first, last = (v / scale for v in run)
+    c, s = math.cos(angle), math.sin(angle)
+    h, w = dark.shape
+    t = np.linspace(first, last, 40)
+    shares = []
+    for side in (-settings.texture_side, settings.texture_side):
+        # (along, across) in the turned frame, back to image pixels
+        tx, ty = (t, np.full_like(t, pos + side)) if horizontal else (np.full_like(t, pos + side), t)
+        xi = np.rint(tx * c - ty * s).astype(np.int64)
+        yi = np.rint(tx * s + ty * c).astype(np.int64)
+        inside = (xi >= 0) & (xi < w) & (yi >= 0) & (yi < h)
+        shares.append(dark[yi[inside], xi[inside]].sum() / len(t))
+    return min(shares) > settings.texture
 
 
 def level_runs(dark: np.ndarray, slope: float, along: int, settings: RulingSettings,

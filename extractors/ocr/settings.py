@@ -38,11 +38,13 @@ class BoldSettings:
 class RulingSettings:
     # Drawn table rules in a scan's image (`extractors.ocr.rulings`).
     min_rule: float = 40.0  # points
-    max_break: int = 2  # pixels: a rule broken by JPEG noise (capitals of a line leave wider gaps)
+    max_break: int = 4  # pixels: a rule broken by JPEG noise or too faint to be ink all along (capitals of a line leave wider gaps)
     bin: int = 3  # pixels across a rule at 300 dpi (a rule is 1-4 px thick; the skew is known to ~0.05°)
     thick: float = 2.5  # points: thicker dark bands are filled boxes, not rules
     ink: float = 0.85  # darker than this share of the way from ink to paper is ink (light-grey rules blur pale)
-    filled: float = 0.85  # share of a rule's length that must be ink
+    filled: float = 0.75  # share of a rule's length that must be ink (a faint rule is found in pieces)
+    texture_side: int = 5  # pixels beside a rule looked at to tell it from a dithered or hatched fill
+    texture: float = 0.35  # share of ink on both sides of a run above which it is such a fill
     max_pixels: int = 12_000_000  # larger images (A3 and up at 300 dpi) are searched at half resolution
 
 

@@ -1,44 +1,33 @@
 """Measures from tables: plans and reports that print one measure (or action) per table row.
 
-`tables_to_measures(document, tables)` reads the boxed pages of a Document (text layer or OCR)
-and returns one `Measure` per row of every measure table. Driven by layout, never by knowing a
-document:
+`tables_to_measures(document, tables)` reads the tables of the tables stage (`Document.tables`,
+grids from `extractors.tables`, each column with its role from `extractors.tables.roles`) and
+returns one `Measure` per body row of every measure table (`is_measure_table`). Rows, columns and
+spans are the grid's; what is read here is what the rows mean:
 
-1. **Pages** (`extractors.records.measure_pages`): OCR noise dropped, a scan's skew turned out of its word
-   boxes, running heads and feet set aside; drawn rules come from `Page.rulings` (a born-digital
-   page's from its PDF, a scanned page's found in its image by OCR).
-2. **Header and columns** (`extractors.records.measure_columns`): a header row names three or more column
-   roles from general French vocabularies (number, title, lead and partners, indicators, deadline,
-   resources, progress, axis ...), one of them the title. Column bounds come from vertical rules,
-   else from the whitespace valleys of the body under the header; a column of text left of the
-   first heading whose heading was not read is the number or axis column.
-3. **Bars and rows** (`extractors.records.measure_rows`): a line running over a column boundary as one
-   heading (`AXE 1 – ...`, `1. Information`; `(suite)` stripped) is a theme bar, and an axis
-   heading printed just above a table names its theme too. Rows start at an id in the number
-   column; without one, at a horizontal rule across the title column, at an id or bullet opening
-   the title cell, after a bar, or where the title and another column start again after a gap
-   wider than the lines of one cell. Other lines continue the row above, so multi-line cells stay
-   whole and a row cut by a page break is joined again.
-4. **Pages after the first**: a repeated header with the same roles (one heading misread by OCR
-   allowed, and completed from the page before) continues the table; so do lines at the head of
-   the next page that fit its columns. Row-spanning columns (axis, objective) are read as blocks
-   given to the rows their merged cell covers (rules, top alignment, or midpoints between blocks);
-   cells centred vertically whose first lines went to the row above are put back; ids OCR damaged
-   are set from the sequence (`extractors.records.measure_mend`). A table without theme bars gives its
-   axis column to `theme`.
-5. **Fields** (`extractors.records.measure_fields`): organisations split into lead and partners (the bold
-   names of a shared cell lead; without font weight, the first name), indicators with the deadline
-   printed under each and, when the heading speaks of targets, the quantity they aim at; progress
-   percentage, status and parts; ids with their parent (`2.3` -> `2`); a bold title over a plain
-   description in one cell is split.
+* **Bars and headings.** A row whose only text spans the table, or stands alone in the title
+  column in bold with the row's other cells empty, is a bar: it names the `theme` of the rows
+  under it, or their `group` when a numbered heading printed above the table ("6.1. COOPERATION
+  ...") already names the theme. A measure whose id is hierarchical takes its group and theme
+  from the numbered headings above the tables that carry its parent ids ("1.1 Stratégie ..." for
+  1.1.2); other measures take the last numbered or axis heading as their theme.
+* **Row-spanning cells** of an axis or objective column give their text to every row they span;
+  in such a column a value carries down to the rows under it until the next one.
+* **Rows continued.** A row with no id (where the table numbers its rows) and no title, or whose
+  title goes on in lower case at the head of a page, continues the record above (a row cut by a
+  page break); a row whose id extends the previous measure's (`1.1.2` then `1.1.2.3`) is an
+  action of it.
+* **Fields** (`extractors.records.measure_fields`): organisations split into lead and partners (the
+  bold names of a shared cell lead), indicators with the deadline printed under each and, when the
+  heading speaks of targets, the quantity they aim at; progress percentage, status and parts; a
+  chronogram's deadline from its shaded year cells ("2021-2023"); a bold title over a plain
+  description in one cell is split.
+* **Ids** OCR damaged are set from the sequence (`repair_ids`), the one thing the grid cannot know.
 
 Each measure gets a confidence from how many of the table's roles its row filled (the title and,
 when the table numbers its rows, the id weigh most), lowered for poorly read OCR words; below
-`FLAG_BELOW` it is flagged, never dropped. `provenance` is the file, the first page of the row and
-the box of its words on that page (page coordinates as ingested).
-
-`tables` (from `extractors.tables.detect.document_tables`) is used where the line-based header search finds
-nothing on a page: a detected table's header cells are classified the same way.
+`FLAG_BELOW` it is flagged, never dropped. `provenance` is the file, the page of the row's first
+cell and the box of its cells on that page.
 """
 from __future__ import annotations
 
@@ -46,20 +35,8 @@ import re
 import statistics
 from typing import Optional, Sequence
 
-from extractors.layout import union_bbox
-from extractors.records.measure_cells import Frag, measure_id_of, cell_paragraphs, MeasureRow, same_lines, soft_breaks, ReadState
-from extractors.records.measure_columns import (
-    Column,
-    Header,
-    add_unheaded,
-    classify,
-    completed,
-    find_headers,
-    same_layout,
-    set_bounds,
-)
 from extractors.records.measure_fields import (
-    clean,
+    ID,
     indicators_of,
     join_lines,
     lead_and_partners,
@@ -68,219 +45,360 @@ from extractors.records.measure_fields import (
     parent_of,
     progress_of,
     split_id,
-    strip_bullet,
     weight,
 )
-from extractors.records.measure_mend import repair_ids
-from extractors.records.measure_pages import mark_margins, prepare_page, PageView
-from extractors.records.measure_rows import bar_text, heading_above, read_rows
+from extractors.records.table_cells import BULLETS, CellReader, CellText, is_symbol
+from extractors.records.table_forms import read_cards, read_fiche
+from extractors.records.table_periods import dated_targets, timeline_deadline
+from extractors.records.table_rows import (
+    RowRecord,
+    cell_text,
+    id_of,
+    mend_hierarchical,
+    parent_row,
+    provenance_of,
+    repair_ids,
+    theme_text,
+)
+from extractors.tables.roles import AXIS_HEADING, fiche_labels, is_measure_table
+from extractors.tables.values import clean, fold, strip_bullet
 from extractors.records.progress import cell_commentary, status_of
 from schemas import Document
-from schemas.records import Action, Measure, Provenance
-from schemas.table import Table
+from schemas.records import Action, Indicator, Measure
+from schemas.table import Cell, Table
 
 FLAG_BELOW = 0.6
+SPANNING = ("theme", "group")  # column roles whose values carry down to the rows under them
 
 
 # --- Public API -----------------------------------------------------------------------------------
 
 
 def tables_to_measures(document: Document, tables: Sequence[Table]) -> list[Measure]:
-    views = [prepare_page(p) for p in document.pages if p.words and any(w.bbox is not None for w in p.words)]
-    mark_margins(views)
+    reader = CellReader(document)
+    numbered: dict[str, str] = {}  # numbered headings seen so far: number -> text
+    context: tuple[Optional[str], Optional[str]] = (None, None)  # (theme, group) the headings above give
     measures: list[Measure] = []
-    state: Optional[ReadState] = None
-    for view in views:
-        headers = find_headers(view.lines, view.margin, view.unit, state.header if state is not None else None)
-        if not headers:
-            headers = _headers_from_tables(view, [t for t in tables if t.page == view.page.number])
-        starts = [h.lines[0] for h in headers]
-        for n, header in enumerate(headers):
-            end = starts[n + 1] if n + 1 < len(headers) else len(view.lines)
-            add_unheaded(header, [view.lines[k] for k in range(header.lines[-1] + 1, end) if k not in view.margin], view.unit)
-        # the head of the page, before its first header: the table of the previous page going on
-        first = starts[0] if starts else len(view.lines)
-        if state is not None:
-            body = [k for k in range(first) if k not in view.margin]
-            if body and _fits(view, body[0], state.header):
-                header = _shifted(state.header, view, body)
-                if not read_rows(view, header, body, state):
-                    measures.extend(_finish(state, document))
-                    state = None
-            elif body:
-                measures.extend(_finish(state, document))
-                state = None
-        for n, header in enumerate(headers):
-            end = starts[n + 1] if n + 1 < len(headers) else len(view.lines)
-            body = [k for k in range(header.lines[-1] + 1, end) if k not in view.margin]
-            set_bounds(header, [view.lines[k] for k in body], view.vs, view.unit, view.page.width or 1e6)
-            if state is None or not same_layout(state.header, header):
-                if state is not None:
-                    measures.extend(_finish(state, document))
-                state = ReadState(header)
-            else:
-                header = completed(state.header, header)
-                set_bounds(header, [view.lines[k] for k in body], view.vs, view.unit, view.page.width or 1e6)
-            state.header = header
-            heading = heading_above(view, header)
-            if heading:
-                state.theme, state.bars = heading, True
-            if not read_rows(view, header, body, state):
-                measures.extend(_finish(state, document))
-                state = None
-    if state is not None:
-        measures.extend(_finish(state, document))
+    for table in tables:
+        for heading in table.headings:
+            number = _heading_number(heading)
+            if number is not None:
+                numbered[number] = theme_text(heading)
+        if table.headings:
+            context = _heading_context(table.headings)
+        if not is_measure_table(table):
+            continue
+        if table.provenance.method == "shading":
+            measures.extend(read_cards(table, reader, document, context))
+            continue
+        labels = fiche_labels(table)
+        if labels is not None:
+            measure = read_fiche(table, labels, reader, document, context)
+            if measure is not None:
+                measures.append(measure)
+            continue
+        rows = _read_table(table, reader, context)
+        repair_ids(rows)
+        for row in rows:
+            _place_under_headings(row, numbered)
+            measure = _measure(row, table, document, reader)
+            if measure is not None:
+                measures.append(measure)
     return measures
 
 
-# --- Pages and headers ----------------------------------------------------------------------------
+def _heading_context(headings: list[str]) -> tuple[Optional[str], Optional[str]]:
+    """(theme, group) from the headings above a table: the nearest names the theme; with two,
+    the outer one is the theme and the nearer the group ("Enjeu 1 : ..." over "Orientation 1 :
+    ..."), unless only the nearer one names a section (the outer is then the document's title)."""
+    texts = [theme_text(h) for h in headings]
+    if len(texts) >= 2 and (_sectioned(headings[-2]) or not _sectioned(headings[-1])):
+        return texts[-2], texts[-1]
+    return texts[-1], None  # a document's title over a section heading: the section is the theme
 
 
-def _headers_from_tables(view: PageView, tables: Sequence[Table]) -> list[Header]:
-    out = []
-    for table in tables:
-        cells = sorted((c for c in table.cells if c.header and c.page == view.page.number and c.bbox), key=lambda c: c.bbox[0])
-        if len(cells) < 3:
-            continue
-        columns = []
-        for c in cells:
-            role, targets = classify(c.text)
-            columns.append(Column(role, c.text.replace("\n", " "), c.bbox[0], c.bbox[2], targets))
-        roles = [c.role for c in columns if c.role]
-        if "title" not in roles or len(set(roles)) < 3:
-            continue
-        bottom = max(c.bbox[3] for c in cells)
-        lines = [k for k, l in enumerate(view.lines) if l.top < bottom - 1 and l.bottom > min(c.bbox[1] for c in cells) + 1]
-        if lines:
-            out.append(Header(lines, columns, min(c.bbox[1] for c in cells), bottom, ["from a detected table"]))
-    return out
+def _sectioned(heading: str) -> bool:
+    """A heading that names a section by number or by an axis word ("6.1. ...", "Orientation 2 :")."""
+    return _heading_number(heading) is not None or bool(AXIS_HEADING.match(fold(heading)))
 
 
-def _fits(view: PageView, k: int, header: Header) -> bool:
-    """Whether a line at the head of a page keeps to the columns of the table above."""
-    line = view.lines[k]
-    return len(line.segs) >= 2 or bar_text(line, header, view.unit) is not None or line.segs[0].x0 > header.columns[0].x1
+def _heading_number(text: str) -> Optional[str]:
+    m = re.match(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s*[-–—:]?\s+\S", text)
+    return m.group(1) if m else None
 
 
-def _shifted(header: Header, view: PageView, body: list[int]) -> Header:
-    columns = [Column(c.role, c.text, c.x0, c.x1, c.targets) for c in header.columns]
-    copy = Header([], columns, view.lines[body[0]].top, view.lines[body[0]].top, ["continued without header"])
-    set_bounds(copy, [view.lines[k] for k in body], view.vs, view.unit, view.page.width or 1e6)
-    return copy
+def _place_under_headings(row: RowRecord, numbered: dict[str, str]) -> None:
+    """A hierarchical id finds its group and theme among the numbered headings (`1.1.2` under
+    "1.1 ..." under "1 - ..."), where the table itself named neither."""
+    parent = parent_of(row.measure_id)
+    if parent and parent in numbered and numbered[parent] in (row.group, row.theme, None) or (parent in numbered and row.group is None):
+        row.group = numbered[parent]
+        grand = parent_of(parent)
+        row.theme = numbered[grand] if grand and grand in numbered else (row.theme if row.theme != row.group else None)
 
 
-# --- Records ----------------------------------------------------------------------------------------
+# --- Rows ---------------------------------------------------------------------------------------------
 
 
-def _finish(state: ReadState, document: Document) -> list[Measure]:
-    repair_ids(state.rows)
-    out = []
-    for row in state.rows:
-        measure = _measure(row, state, document)
-        if measure is not None:
-            out.append(measure)
-    return out
-
-
-def _measure(row: MeasureRow, state: ReadState, document: Document) -> Optional[Measure]:
-    cols = state.header.columns
-    unit = row.view.unit
-    cells: dict[str, list[Frag]] = {}
-    for f in row.frags:
-        if f.role:
-            cells.setdefault(f.role, []).append(f)
-
-    def lines_of(role: str) -> list[list[tuple[str, Optional[bool]]]]:
-        return [f.words for f in same_lines(cells.get(role, []))]
-
-    def text_of(role: str) -> Optional[str]:
-        paragraphs = cell_paragraphs(cells.get(role, []), unit)
-        text = " ".join(paragraph_text(p) for p in paragraphs)
-        return clean(text) or None
-
-    measure_id = row.measure_id if row.raw_id is not None else (measure_id_of(lines_of("number")[0]) if cells.get("number") else None)
-    title_paragraphs = cell_paragraphs(cells.get("title", []), unit)
-    description = text_of("description")
-    title_lines = [w for p in title_paragraphs for w in p]
-    weights = [weight(line) for line in title_lines]
-    # a bold title over a plain description in one cell
-    if description is None and weights and weights[0] is True and False in weights:
-        cut = weights.index(False)
-        title = join_lines([" ".join(t for t, _ in line) for line in title_lines[:cut]])
-        description = join_lines([" ".join(t for t, _ in line) for line in title_lines[cut:]]) or None
+def _read_table(table: Table, reader: CellReader, context: tuple[Optional[str], Optional[str]]) -> list[RowRecord]:
+    roles = {c.col: c.role for c in table.columns if c.role}
+    by_role = {}
+    for col, role in sorted(roles.items()):
+        by_role.setdefault(role, col)
+    title_col = by_role["title"]
+    id_col = by_role.get("id")
+    grid: dict[tuple[int, int], Cell] = {}
+    for cell in table.cells:
+        for r in range(cell.row, cell.row + cell.row_span):
+            for c in range(cell.col, cell.col + cell.col_span):
+                grid[(r, c)] = cell
+    right: dict[tuple[int, int], float] = {}  # right edge of each column's text on each page
+    for cell in table.cells:
+        if cell.col_span == 1 and cell.bbox is not None:
+            key = (cell.col, cell.page)
+            right[key] = max(right.get(key, float("-inf")), reader.right_edge(cell))
+    numbered = id_col is not None and sum(
+        1 for r in range(table.header_rows, table.n_rows) if id_of(grid.get((r, id_col))) is not None) >= 2
+    # bars name the theme, or the group under a section heading printed above the table
+    sections = [h for h in table.headings if _sectioned(h)]
+    bars = any(_bar(table, r, *_row_cells(grid, r), title_col, reader) for r in range(table.header_rows, table.n_rows))
+    if bars:
+        theme, group = (theme_text(sections[-1]), None) if sections else (None, None)
+        bars_level = "group" if sections else "theme"
     else:
-        title = " ".join(paragraph_text(p) for p in title_paragraphs)
-    title = strip_bullet(clean(title))
-    title = re.sub(r"^[^\w«\"'(]+", "", title)  # OCR debris before the first word
-    if measure_id is None and not re.search(r"[^\W\d_]{3}", title):
-        return None  # no word: a speck or a rule read as text, not a measure
+        theme, group = context
+        if "group" in by_role and group is not None:
+            theme, group = group, None  # the table names its groups: the nearest heading is the theme
+        bars_level = "theme"
+    carried: dict[str, Optional[str]] = {}
+    rows: list[RowRecord] = []
+    segment_starts = {s.first_row for s in table.provenance.segments}
+    ids = [id_of(grid.get((r, id_col))) for r in range(table.header_rows, table.n_rows)] if id_col is not None else []
+    well_formed = [i for i in ids if i and ID.match(i) and i[:1].isdigit()]
+    # ids of three levels and more ("1.1.2", "1.1.2.3"): damaged ones are mended from the sequence
+    # as they are read (two-level ids are left to `repair_ids`, which knows the theme bars)
+    hierarchical = len(well_formed) >= 3 and sum(1 for i in well_formed if i.count(".") >= 2) >= 0.5 * len(well_formed)
+    last_id: Optional[str] = None
+    for r in range(table.header_rows, table.n_rows):
+        own, starting = _row_cells(grid, r)
+        if not starting and not any(cell.row == r and cell.fill for cell in own.values()):
+            continue
+        bar = _bar(table, r, own, starting, title_col, reader)
+        if bar is not None:
+            if bars_level == "theme":
+                theme, group = bar, None
+            else:
+                group = bar
+            carried = {}
+            continue
+        for role in SPANNING:
+            col = by_role.get(role)
+            if col is not None and col in own and own[col].text.strip():
+                carried[role] = theme_text(join_lines(own[col].text.split("\n")))
+        cells = {role: reader.read(own.get(col), right.get((col, own[col].page), float("inf")))
+                 if own.get(col) is not None and own[col].row == r else CellText()
+                 for col, role in roles.items() if role not in SPANNING}
+        raw = {role: [own[col]] for col, role in roles.items() if col in own and own[col].row == r}
+        timeline = timeline_deadline(table, r, own, roles)
+        dated = dated_targets(table, r, own, roles, reader)
+        raw_id = id_of(own.get(id_col)) if id_col is not None and own.get(id_col) is not None and own[id_col].row == r else None
+        if hierarchical and raw_id:
+            raw_id = mend_hierarchical(raw_id, last_id)
+            last_id = raw_id if ID.match(raw_id) else last_id
+        title = cells.get("title", CellText())
+        first_text = title.lines[0].words[0][0] if not title.empty else ""
+        continues = rows and (
+            (numbered and raw_id is None and (title.empty or first_text[:1].islower()))
+            or (not numbered and title.empty and timeline is None)
+            or (r in segment_starts and first_text[:1].islower()))
+        if continues:
+            prev = rows[-1]
+            for role, text in cells.items():
+                prev.cells.setdefault(role, CellText()).extend(text)
+            for role, got in raw.items():
+                prev.raw.setdefault(role, []).extend(got)
+            prev.dated_targets.extend(dated)
+            continue
+        record = RowRecord(cells, raw, carried.get("theme", theme) if "theme" in by_role else theme,
+                           carried.get("group", group) if "group" in by_role else group, raw_id)
+        record.dated_targets = dated
+        if timeline is not None:
+            record.cells["deadline"] = timeline
+        if numbered and raw_id is None:
+            record.raw_id = ""  # numbered table, number not read: `repair_ids` gives the expected one
+        parent = parent_row(rows, raw_id)
+        if parent is not None:
+            parent.actions.append(Action(action_id=raw_id, text=_title_text(title)[0] or ""))
+            continue
+        rows.append(record)
+    return rows
+
+
+def _row_cells(grid: dict[tuple[int, int], Cell], r: int) -> tuple[dict[int, Cell], list[Cell]]:
+    """The cells over each column of row r, and those that start in it with text."""
+    own = {c: cell for (rr, c), cell in grid.items() if rr == r}
+    starting = [cell for cell in {id(x): x for x in own.values()}.values() if cell.row == r and cell.text.strip()]
+    return own, starting
+
+
+def _bar(table: Table, r: int, own: dict[int, Cell], starting: list[Cell], title_col: int, reader: CellReader) -> Optional[str]:
+    """The text of a bar row ("AXE 1 – ...", "ORIENTATION 2 — ...", a bold group row): the row's
+    only text, spanning the table, or set in bold or capitals in the first or title column."""
+    texts = sorted((c for c in starting if c.text.strip()), key=lambda c: c.col)
+    if len(texts) > 1:
+        # a bar OCR cut into pieces that fell into neighbouring columns: all in capitals
+        joined = " ".join(join_lines(c.text.split("\n")) for c in texts)
+        letters = [ch for ch in joined if ch.isalpha()]
+        contiguous = all(b.col == a.col + a.col_span for a, b in zip(texts, texts[1:])) and texts[0].col == 0
+        others = [c for c in own.values() if c.row == r and c.fill and not c.text.strip()]
+        if contiguous and not others and len(joined.split()) <= 25 and len(letters) >= 8 \
+                and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters):
+            return theme_text(joined)
+        return None
+    if not texts:
+        return None
+    cell = texts[0]
+    others = [c for col, c in own.items() if c is not cell and (c.text.strip() or c.fill) and c.row == r]
+    if others:
+        return None
+    text = join_lines(cell.text.split("\n"))
+    if len(text.split()) > 25:
+        return None
+    if cell.col_span >= max(2, table.n_cols - 1):
+        return theme_text(text)
+    letters = [ch for ch in text if ch.isalpha()]
+    capitals = len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+    if cell.col in (0, title_col) and table.n_cols >= 2 and (capitals or _all_bold(cell, reader)):
+        return theme_text(text)
+    return None
+
+
+def _all_bold(cell: Cell, reader: CellReader) -> bool:
+    weights = [b for line in reader.read(cell).lines for _, b in line.words if b is not None]
+    return bool(weights) and all(weights)
+
+
+# --- Records ------------------------------------------------------------------------------------
+
+
+def _title_text(cell: CellText) -> tuple[str, Optional[str]]:
+    """The title, and a description printed under it in the same cell (bold title, plain text)."""
+    paragraphs = cell.paragraphs()
+    lines = [line for p in paragraphs for line in p]
+    weights = [weight(line) for line in lines]
+    if weights and weights[0] is True and False in weights:
+        cut = weights.index(False)
+        title = join_lines([" ".join(t for t, _ in line) for line in lines[:cut]])
+        rest = [paragraph_text(p) for p in _split_paragraphs(lines[cut:], cell, cut)]
+        return strip_bullet(clean(title)), "\n".join(rest) or None
+    title = " ".join(paragraph_text(p) for p in paragraphs)
+    title = re.sub(r"^[^\w«\"'(]+", "", strip_bullet(clean(title)))  # OCR debris before the first word
+    return title, None
+
+
+def _split_paragraphs(lines, cell: CellText, offset: int):
+    breaks = cell.breaks()[offset:]
+    out = []
+    for line, new in zip(lines, breaks):
+        if new or not out or (line and line[0][0][:1] in "-–" + "".join(BULLETS)):
+            out.append([line])
+        else:
+            out[-1].append(line)
+    return out
+
+
+def _measure(row: RowRecord, table: Table, document: Document, reader: CellReader) -> Optional[Measure]:
+    cells = row.cells
+    present = {role for role, c in cells.items() if not c.empty}
+    title, description = _title_text(cells.get("title", CellText()))
+    if "description" in present:
+        description = " ".join(paragraph_text(p) for p in cells["description"].paragraphs()) or description
+    measure_id = row.measure_id
     if measure_id is None:
         found, rest = split_id(title)
         if found:
             measure_id, title = found, rest
-    if not title and measure_id is None:
-        return None
+    if measure_id is None and not re.search(r"[^\W\d_]{3}", title):
+        return None  # no word: a speck or a rule read as text, not a measure
     lead: list[str] = []
     partners: list[str] = []
-
-    def soft(role: str) -> list[bool]:
-        return soft_breaks(same_lines(cells.get(role, [])), unit)
-
-    if "responsibles" in cells:
-        lead, partners = lead_and_partners(lines_of("responsibles"), soft("responsibles"))
-    if "lead" in cells:
-        lead = lead + [t for t, _ in organisations(lines_of("lead"), soft("lead"))]
-    if "collaborators" in cells:
-        partners = partners + [t for t, _ in organisations(lines_of("collaborators"), soft("collaborators"))]
-    indicators = []
-    if "indicators" in cells:
-        targets = any(c.targets for c in cols if c.role == "indicators")
-        indicators = indicators_of(cell_paragraphs(cells["indicators"], unit), targets)
-    percent, status, parts = progress_of(lines_of("progress")) if "progress" in cells else (None, None, [])
-    _, commentary = cell_commentary(cell_paragraphs(cells.get("progress", []), unit))
+    if "lead_partners" in present:
+        c = cells["lead_partners"]
+        lead, partners = lead_and_partners(c.word_lines(), c.soft())
+    if "lead" in present:
+        c = cells["lead"]
+        lead = lead + [t for t, _ in organisations(c.word_lines(), c.soft())]
+    if "partners" in present:
+        c = cells["partners"]
+        partners = partners + [t for t, _ in organisations(c.word_lines(), c.soft())]
+    indicators: list[Indicator] = []
+    if "indicators" in present:
+        targets = any("cible" in " ".join(c.evidence) for c in table.columns if c.role == "indicators")
+        indicators = indicators_of(cells["indicators"].paragraphs(), targets)
+    if row.dated_targets:
+        indicators = list(row.dated_targets)
+    elif "targets" in present:
+        target = cell_text(cells["targets"])
+        if indicators and len(indicators) == 1:
+            indicators[0] = indicators[0].model_copy(update={"target": target})
+        elif not indicators:
+            indicators = [Indicator(text=target, target=target)]
+    percent, status, parts, commentary = None, None, [], None
+    for role in ("progress", "status"):
+        if role in present and percent is None and status is None:
+            lines = cells[role].word_lines()
+            icon = _icon(lines)
+            if icon is not None:  # a symbol, read through the legend printed on the page
+                status = reader.legend(cells[role].lines[0].page).get(icon, icon)
+            else:
+                percent, status, parts = progress_of(lines)
+                # the commentary under the printed label, whole (issue 12)
+                _, commentary = cell_commentary(cells[role].paragraphs())
     category, inferred = status_of(status, percent, commentary)
-    actions = []
-    for p in cell_paragraphs(cells.get("actions", []), unit):
-        text = strip_bullet(paragraph_text(p))
-        action_id, text = split_id(text)
-        if text:
-            actions.append(Action(action_id=action_id, text=text))
-    theme, group = row.spans.get("theme") or row.theme, row.spans.get("group")
-    if not state.bars and "theme" not in row.spans and group is not None:
-        theme, group = group, None  # an axis column under no bar names the theme
+    actions = list(row.actions)
+    if "actions" in present:
+        for p in cells["actions"].paragraphs():
+            text = strip_bullet(paragraph_text(p))
+            action_id, text = split_id(text)
+            if text:
+                actions.append(Action(action_id=action_id, text=text))
     values = {
-        "number": measure_id, "title": title or None, "lead": lead, "collaborators": partners,
-        "responsibles": lead or partners, "indicators": indicators, "deadline": text_of("deadline"),
-        "resources": text_of("resources"), "progress": percent if percent is not None else status,
-        "group": group or theme, "theme": theme, "description": description, "actions": actions,
+        "id": measure_id, "title": title or None, "lead": lead, "partners": partners, "lead_partners": lead or partners,
+        "indicators": indicators, "deadline": cell_text(cells.get("deadline")), "timeline": cell_text(cells.get("deadline")),
+        "resources": cell_text(cells.get("resources")), "progress": percent if percent is not None else status,
+        "status": status, "description": description, "actions": actions,
     }
-    confidence = _confidence(row, state, values)
+    confidence = _confidence(row, table, values)
     return Measure(
-        measure_id=measure_id, parent_id=parent_of(measure_id), theme=theme, group=group, title=title or "",
+        measure_id=measure_id, parent_id=parent_of(measure_id), theme=row.theme, group=row.group, title=title or "",
         description=description, lead=lead, collaborators=partners, indicators=indicators,
         deadline=values["deadline"], resources=values["resources"], progress_percent=percent, progress=parts,
         status_text=commentary or status, status=category, status_inferred=inferred, actions=actions,
-        provenance=_provenance(row, document),
+        provenance=provenance_of(row, document),
         confidence=confidence, flagged=confidence < FLAG_BELOW,
     )
 
 
-def _confidence(row: MeasureRow, state: ReadState, values: dict) -> float:
-    roles = [r for r in state.header.roles if r and r not in ("description", "actions")]
-    weights = {"title": 3.0, "number": 2.0 if state.numbered else 0.0}
+def _icon(lines) -> Optional[str]:
+    """The symbol a cell holds alone ("●", "✔"), if it holds nothing else."""
+    words = [t for line in lines for t, _ in line]
+    return words[0] if len(words) == 1 and is_symbol(words[0]) else None
+
+
+def _confidence(row: RowRecord, table: Table, values: dict) -> float:
+    roles = [c.role for c in table.columns if c.role and c.role not in ("description", "actions", "comment", "theme", "group", "targets")]
+    roles = list(dict.fromkeys(roles))
+    numbered = row.raw_id is not None
+    weights = {"title": 3.0, "id": 2.0 if numbered else 0.0}
     total = sum(weights.get(r, 1.0) for r in roles)
     filled = sum(weights.get(r, 1.0) for r in roles if values.get(r) not in (None, "", []))
     score = 0.3 + 0.7 * (filled / total if total else 0.0)
     title = values.get("title") or ""
     if len(title.split()) < 2 or len(title.split()) > 80:
         score -= 0.2
-    ocr = [c for f in row.frags for c in f.confidences]
+    ocr = [c for cell in row.cells.values() for c in cell.confidences()]
     if ocr:
         score *= 0.6 + 0.4 * min(1.0, statistics.fmean(ocr) / 90)
     return round(max(0.0, min(1.0, score)), 3)
 
 
-def _provenance(row: MeasureRow, document: Document) -> Provenance:
-    page = row.view.page.number
-    boxes = [b for f in row.frags if f.page == page for b in f.boxes]
-    return Provenance(file=document.source.path, page=page, bbox=union_bbox(boxes) if boxes else None)

@@ -28,12 +28,12 @@ the small words that join a name over a line break).
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Optional
 
 from schemas.records import Indicator, ProgressPart
 
 from extractors.french.line_join import join_wrapped_lines
+from extractors.tables.values import YEAR, clean, fold, is_deadline, strip_bullet  # cell-value parsers shared with the table reader
 
 Word = tuple[str, Optional[bool]]  # (text, bold)
 CellLines = list[list[Word]]  # lines of words
@@ -44,26 +44,8 @@ JOINING = {"de", "des", "du", "d'", "d’", "la", "le", "les", "l'", "l’", "et
            "sur", "par", "avec", "dans", "ou", "of", "the", "and", "-", "–"}
 # After "et", these start a complement of the same name ("Service des loisirs et de la culture").
 COMPLEMENT_START = {"de", "des", "du", "d'", "d’", "la", "le", "les", "l'", "l’", "à", "au", "aux", "en"}
-BULLET_CHARS = "•▪‣◦●○■□►▸-–—*➢✓§"
 ARTICLES = {"le", "la", "les"}
 
-MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
-          "novembre", "decembre", "janv", "fevr", "sept", "oct", "nov", "dec")
-SEASONS = ("hiver", "printemps", "ete", "automne")
-WHEN_WORDS = (r"en continu|continu|en cours|annuellement|annuel(?:le)?|permanent(?:e)?|chaque annee|a determiner|"
-              r"a venir|court terme|moyen terme|long terme|en permanence|ponctuel(?:lement)?|recurrent(?:e)?|"
-              r"trimestriel(?:lement)?|mensuel(?:lement)?|tout au long de l'annee|des maintenant|immediat(?:ement)?")
-YEAR = r"(?:19|20)\d\d"
-_DATE = (rf"(?:(?:le\s+)?\d{{1,2}}(?:er)?\s+)?(?:{'|'.join(MONTHS)})\.?\s+(?:de\s+|d')?{YEAR}"
-         rf"|(?:{'|'.join(SEASONS)})\s+(?:de\s+|d')?{YEAR}"
-         rf"|(?:t|q)[1-4]\s+{YEAR}|(?:1er|[2-4]e)\s+trimestre\s+(?:de\s+)?{YEAR}"
-         rf"|{YEAR}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}/{YEAR}|\d{{1,2}}(?:er)?\s+[a-z]{{3,9}}\.?\s+{YEAR}"
-         rf"|{YEAR}(?:\s*[-–/à]\s*(?:{YEAR}|\d\d))?")
-DEADLINE = re.compile(
-    rf"^(?:(?:d'ici|d’ici|des|avant|apres|fin|debut|mi-|a partir de|au plus tard|jusqu'en|jusqu'a|en|au|a l'|a la)\s*)*"
-    rf"(?:(?:{_DATE})(?:\s*(?:[-–,;/]|et|a|au)\s*(?:{_DATE}))*|{WHEN_WORDS})"
-    rf"(?:\s*\([^)]{{0,30}}\))?\s*[.;]?$"
-)
 PERCENT = re.compile(r"(-?\d{1,3}(?:[.,]\d+)?)\s*%")
 PART = re.compile(r"^(?P<label>[^:]{2,80}?)\s*:\s*(?P<pct>-?\d{1,3}(?:[.,]\d+)?)\s*%\s*$")
 NUMBER_WORDS = {"un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze",
@@ -74,18 +56,6 @@ PHRASE_STOP = {"à", "a", "au", "aux", "en", "pour", "qui", "que", "dans", "sur"
 TIME_UNITS = {"annee", "an", "mois", "semaine", "jour", "trimestre", "exercice", "cohorte"}  # folded
 PARTICIPLE = re.compile(r"^[a-zà-ÿ]+(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|ant)$")
 ID = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*|[A-Z](?:\.\d{1,3})*)\.?$")
-
-
-def fold(text: str) -> str:
-    """Casefolded, accents dropped, apostrophes straight: for matching vocabulary, never for output."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("œ", "oe").replace("Œ", "oe"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-
-
-def clean(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"\s+([,.;)])", r"\1", text)
-    return re.sub(r"\(\s+", "(", text)
 
 
 def join_lines(lines: list[str]) -> str:
@@ -100,15 +70,6 @@ def line_text(line: list[Word]) -> str:
 
 def paragraph_text(paragraph: CellLines) -> str:
     return join_lines([line_text(line) for line in paragraph])
-
-
-def strip_bullet(text: str) -> str:
-    return re.sub(rf"^[{re.escape(BULLET_CHARS)}]\s*", "", text).strip() if text[:1] in BULLET_CHARS and text[1:2] in (" ", "") else text
-
-
-def is_deadline(text: str) -> bool:
-    t = fold(clean(strip_bullet(text)))
-    return bool(t) and len(t) <= 60 and bool(DEADLINE.match(t))
 
 
 def split_id(text: str) -> tuple[Optional[str], str]:

@@ -29,12 +29,8 @@ RECORD_KINDS = tuple(Records.model_fields)
 
 
 def detected_tables(document: Document) -> list[Table]:
-    """Tables found on the document's pages. Until `Document.tables` carries them (issue 9), they are
-    detected again here exactly as the records stage does; then this becomes `document.tables`."""
-    from extractors.tables.detect import document_tables
-
-    boxed = [page for page in document.pages if page.words and page.words[0].bbox is not None]
-    return document_tables(boxed, {page.number: page.rulings for page in boxed}) if boxed else []
+    """Tables found on the document's pages (`Document.tables`, filled by the tables stage)."""
+    return list(document.tables)
 
 
 # --- record forms ---------------------------------------------------------------------------------

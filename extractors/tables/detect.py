@@ -39,13 +39,16 @@ table continued on the next page (same columns; header repeated, "(suite)"/"cont
 or a page filled to its foot) into one `Table`. `cell_runs` cuts a cell's text where the weight
 changes, so a bold lead organisation and its plain partners in one cell come apart.
 
-Modules: `table_geometry` (parameters, segments, rulings; step 1), `table_regions` (steps 2 and
-6), `table_grid` (steps 3 and 5, one region to a `Table`), `table_rows` (step 4); this module
-keeps the public API and the continuation of tables over pages.
+Modules: `geometry` (parameters, segments, rulings; step 1), `regions` (steps 2 and 6), `grid`
+(step 3 and one region to a `Table`, as named steps), `rows` (step 4), `slots` (step 5, the slot
+grid and its merges); this module keeps the public API and the continuation of tables over pages.
 """
 from __future__ import annotations
 
+import re
 from typing import Optional, Sequence
+
+from rapidfuzz import fuzz
 
 from extractors.tables.geometry import (
     CONTINUED,
@@ -57,20 +60,22 @@ from extractors.tables.geometry import (
     page_segments,
     page_unit,
 )
+from extractors.tables.cards import card_tables
 from extractors.tables.grid import build_table
 from extractors.tables.regions import plausible_table, text_regions
 from schemas import BBox, Page, Word
-from schemas.table import Cell, Ruling, Table, TableProvenance, TableSegment
+from schemas.table import Cell, Ruling, Shade, Table, TableProvenance, TableSegment
 
 # --- Public API -------------------------------------------------------------------------------
 
 
-def page_to_tables(page: Page, rulings: Optional[Sequence[Ruling]] = None) -> list[Table]:
-    """Tables found on one page, top to bottom. `rulings`: drawn lines of the page, if known."""
+def page_to_tables(page: Page, rulings: Optional[Sequence[Ruling]] = None, shades: Sequence[Shade] = ()) -> list[Table]:
+    """Tables found on one page, top to bottom. `rulings`: drawn lines of the page, if known;
+    `shades`: its filled rectangles (cell backgrounds), if known."""
     if not any(w.bbox is not None for w in page.words):
         return []
     unit = page_unit(page)
-    hs = merge_rules(rulings or [], horizontal=True)
+    hs = merge_rules(list(rulings or []) + shade_edges(shades, unit), horizontal=True)
     vs = merge_rules(rulings or [], horizontal=False)
     lines = page_segments(page, vs, unit)
     if not lines:
@@ -87,22 +92,45 @@ def page_to_tables(page: Page, rulings: Optional[Sequence[Ruling]] = None) -> li
             continue
         clipped = [SegmentLine(l.top, l.bottom, [s for s in l.segs if id(s) not in taken and box[1] - 1 <= (s.top + s.bottom) / 2 <= box[3] + 1])
                    for l in lines]
-        table = build_table(page, clipped, Region(inside, box=box, method="ruling"), hs, vs, unit)
+        table = build_table(page, clipped, Region(inside, box=box, method="ruling"), hs, vs, unit, shades)
         if table is not None:
             tables.append(table)
             taken.update(id(s) for k in inside for s in clipped[k].segs
                          if box[0] - 1 <= (s.x0 + s.x1) / 2 <= box[2] + 1)
+    for table in card_tables(page, [SegmentLine(l.top, l.bottom, [x for x in l.segs if id(x) not in taken]) for l in lines], shades, unit):
+        tables.append(table)
+        for cell in table.cells:
+            x0, top, x1, bottom = cell.bbox
+            taken.update(id(x) for l in lines for x in l.segs if x0 <= (x.x0 + x.x1) / 2 <= x1 and top <= (x.top + x.bottom) / 2 <= bottom)
     residual: list[Optional[SegmentLine]] = []
     for l in lines:
         segs = [s for s in l.segs if id(s) not in taken]
         residual.append(SegmentLine(min(s.top for s in segs), max(s.bottom for s in segs), segs) if segs else None)
     for region in text_regions(residual, unit, page_width, hs):
-        table = build_table(page, residual, region, hs, vs, unit)
+        table = build_table(page, residual, region, hs, vs, unit, shades)
         if table is not None:
             tables.append(table)
-    tables = [t for t in tables if plausible_table(t)]
+    tables = [t for t in tables if t.provenance.method == "shading" or plausible_table(t)]
     tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
     return tables
+
+
+def shade_edges(shades: Sequence[Shade], unit: float) -> list[Ruling]:
+    """The top and bottom edges of shaded bands, as horizontal rules: where a shaded header or row
+    ends, a row ends (producers shade rows instead of ruling them). Shades of one colour that
+    touch are one area (a word processor shades a cell line by line): only the edges where the
+    colour changes count."""
+    wide = [s for s in shades if s.x1 - s.x0 >= 3 * unit]
+    out = []
+    for s in wide:
+        for y in (s.top, s.bottom):
+            inside = any(o.color == s.color and o.x0 - 1 <= s.x0 and s.x1 <= o.x1 + 1 and o.top + 1 < y < o.bottom - 1
+                         or o is not s and o.color == s.color and abs(o.x0 - s.x0) <= 1 and abs(o.x1 - s.x1) <= 1
+                         and (abs(o.top - y) <= 1 or abs(o.bottom - y) <= 1) and not (abs(o.top - s.top) <= 1 and abs(o.bottom - s.bottom) <= 1)
+                         for o in wide)
+            if not inside:
+                out.append(Ruling(x0=s.x0, top=y, x1=s.x1, bottom=y))
+    return out
 
 
 def document_tables(pages: Sequence[Page], rulings: Optional[dict[int, Sequence[Ruling]]] = None) -> list[Table]:
@@ -164,24 +192,73 @@ def _continues(first: Table, second: Table, pages: dict[int, Page]) -> tuple[boo
     b0, b_top, b1, _ = second.bbox
     if overlap(a0, a1, b0, b1) < 0.8 * min(a1 - a0, b1 - b0):
         return False, 0, None
+    page = pages.get(second.page)
+    if page is not None and _new_heading_above(page, second, pages.get(first.page), first):
+        return False, 0, None  # "6.3. INTEGRATION ...": a new section, a new table
     repeated = 0
     if first.header_rows and second.n_rows > first.header_rows:
-        if _header_texts(first, first.header_rows) == _header_texts(second, first.header_rows):
+        a, b = _header_texts(first, first.header_rows), _header_texts(second, first.header_rows)
+        if a == b or fuzz.ratio(" ".join(map(" ".join, a)), " ".join(map(" ".join, b))) >= REPEATED_HEADER_MATCH:
             repeated = first.header_rows
-    page = pages.get(second.page)
     marker = _continued_marker(page, second) if page is not None else None
     if repeated or marker:
         return True, repeated, marker
-    # no repeated header and no marker: only a table that runs to the foot of its page, and one
-    # that starts at the head of the next with the same columns and no header of its own
+    # no repeated header and no marker: a table that ends its page (it fills it, or nothing but a
+    # page foot follows it) and one that opens the next with the same columns and no header
     first_page = pages.get(last_page)
+    from extractors.tables.roles import values_row
+
     if first_page is None or page is None or not first_page.height or not page.height:
+        return False, 0, None
+    if second.header_rows and not values_row([c.text for c in second.cells if c.row == 0]):
+        return False, 0, None  # a header of its own: another table
+    if _closed(first):
         return False, 0, None
     width = max(a1 - a0, 1.0)
     la, lb = _column_lefts(first), _column_lefts(second)
     aligned = all(abs(x - y) <= 0.05 * width for x, y in zip(la, lb) if x == x and y == y)
     fills = a_bottom >= 0.75 * first_page.height and b_top <= 0.25 * page.height
-    return fills and aligned and second.header_rows == 0, 0, None
+    ends = _text_between(first_page, a_bottom, MARGIN * first_page.height, below=True) == 0
+    opens = _text_between(page, b_top, MARGIN * page.height, below=False) == 0
+    return (fills and aligned) or (ends and opens), 0, None
+
+
+# Share of the page height at its head and foot where running heads, feet and page numbers sit.
+MARGIN = 0.1
+# Header texts of two pages this similar (rapidfuzz ratio) are one header repeated (OCR misreads).
+REPEATED_HEADER_MATCH = 90
+TOTAL = re.compile(r"^(?:total|totaux|total general|grand total)\b", re.IGNORECASE)
+
+
+def _closed(table: Table) -> bool:
+    """A table whose last row is its total is finished (the next page's table is another)."""
+    last = [c for c in table.cells if c.row + c.row_span == table.n_rows and c.text.strip()]
+    first = min(last, key=lambda c: c.col) if last else None
+    return first is not None and bool(TOTAL.match(first.text.strip()))
+
+
+def _text_between(page: Page, y: float, margin: float, below: bool) -> int:
+    """Words of the lines between a table and the page's foot (`below`) or head, margins left out."""
+    height = page.height or 0.0
+    n = 0
+    for line in page.lines:
+        if line.bbox is None:
+            continue
+        if below and line.bbox[1] >= y - 1 and line.bbox[1] < height - margin:
+            n += len(line.text.split())
+        elif not below and line.bbox[3] <= y + 1 and line.bbox[3] > margin:
+            n += len(line.text.split())
+    return n
+
+
+def _new_heading_above(page: Page, table: Table, first_page: Optional[Page], first: Table) -> bool:
+    """A heading over `table` that is not the one over `first` (a page title repeated on every
+    page is not new), nor a "(suite)" of it: a new section, so a new table."""
+    from extractors.tables.roles import heading_above
+
+    mine = [h for h in heading_above(table, page) if not CONTINUED.search(h)]
+    theirs = heading_above(first, first_page) if first_page is not None else []
+    return bool(mine) and [_norm(h) for h in mine] != [_norm(h) for h in theirs[-len(mine):]]
 
 
 def merge_continued_tables(tables: Sequence[Table], pages: Sequence[Page]) -> list[Table]:

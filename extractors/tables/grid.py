@@ -10,24 +10,14 @@ with a key-column entry, or a bold or ruled-off first row.
 """
 from __future__ import annotations
 
-import statistics
 from typing import Optional, Sequence
 
 from extractors.layout import union_bbox
 from extractors.tables.geometry import CAPTION, MIN_SEPARATOR, SegmentLine, overlap, Region, Rule, Segment
-from extractors.tables.rows import (
-    HEADER_ZONE_LINES,
-    band_needs_split,
-    covers,
-    key_column,
-    line_columns,
-    numbered_column,
-    rules_between,
-    split_groups,
-    text_rows,
-)
+from extractors.tables.rows import group_rows
+from extractors.tables.slots import SlotGrid, fill_slots, merge_under_groups, merge_unruled_columns, merge_unruled_rows
 from schemas import BBox, Page, Word
-from schemas.table import Cell, Table, TableProvenance, TableSegment
+from schemas.table import Cell, Shade, Table, TableProvenance, TableSegment
 
 # --- Structure --------------------------------------------------------------------------------
 
@@ -71,24 +61,30 @@ def _text_cores(lines: list[SegmentLine], x0: float, x1: float, unit: float) -> 
     return merged
 
 
-def _columns(lines: list[SegmentLine], x0: float, x1: float, vcuts: list[float], unit: float) -> tuple[list[tuple[float, float]], set[int]]:
-    """Column intervals, and the indices of column boundaries drawn as vertical rulings.
+def _columns(lines: list[SegmentLine], x0: float, x1: float, vcuts: list[float], unit: float) -> tuple[list[tuple[float, float]], set[int], set[int]]:
+    """Column intervals, the indices of column boundaries drawn as vertical rulings, and the
+    ruled columns that hold no text (kept: a chronogram's year columns may be empty on a page).
 
     Ruled tables take their columns from the rulings; a ruled column holding two aligned text
     columns (a partly ruled table) is split again at its whitespace.
     """
     if not vcuts:
-        return [(a, b) for a, b in _text_cores(lines, x0, x1, unit)], set()
+        return [(a, b) for a, b in _text_cores(lines, x0, x1, unit)], set(), set()
     bounds = [x0] + sorted(vcuts) + [x1]
     cols: list[tuple[float, float]] = []
     ruled: set[int] = set()
+    empty: set[int] = set()
     for a, b in zip(bounds, bounds[1:]):
         sub = [SegmentLine(l.top, l.bottom, [s for s in l.segs if a <= (s.x0 + s.x1) / 2 <= b]) for l in lines]
         sub = [l for l in sub if l.segs]
-        if not sub:
-            continue
+        if not sub and b - a < MIN_EMPTY_COLUMN * unit:
+            continue  # the gap between a double rule
         if cols:
             ruled.add(len(cols) - 1)  # boundary between the previous column and this one
+        if not sub:
+            empty.add(len(cols))
+            cols.append((a, b))
+            continue
         # a ruled column is split again only when most of its lines hold two aligned cells (a
         # justified header "Pct  of  FTSE" is not two columns)
         multi = sum(1 for l in sub if len(l.segs) >= 2)
@@ -99,7 +95,17 @@ def _columns(lines: list[SegmentLine], x0: float, x1: float, vcuts: list[float],
         cuts = [(cores[i][1] + cores[i + 1][0]) / 2 for i in range(len(cores) - 1)]
         edges = [a] + cuts + [b]
         cols.extend(zip(edges, edges[1:]))
-    return [c for c in cols if c[1] - c[0] > 0.2], ruled
+    keep = [i for i, c in enumerate(cols) if c[1] - c[0] > 0.2]
+    index = {old: new for new, old in enumerate(keep)}
+    return [cols[i] for i in keep], {index[i] for i in ruled if i in index and i + 1 in index}, {index[i] for i in empty if i in index}
+
+
+# A first row whose cells run longer (words on one line of a cell) is a body row, not a header.
+MAX_HEADER_CELL_WORDS = 12
+# Horizontal rules that must cross an empty ruled column for it to be a column of the grid.
+MIN_RULES_ACROSS = 3
+# Narrowest ruled column without text that is kept (text heights); narrower is a double rule.
+MIN_EMPTY_COLUMN = 1.5
 
 
 def _assign_columns(seg: Segment, cols: list[tuple[float, float]]) -> tuple[int, int]:
@@ -146,7 +152,42 @@ def _split_at_columns(seg: Segment, cols: list[tuple[float, float]], words: Sequ
 
 
 
-def build_table(page: Page, lines: list[SegmentLine], region: Region, hs: list[Rule], vs: list[Rule], unit: float) -> Optional[Table]:
+def build_table(page: Page, lines: list[SegmentLine], region: Region, hs: list[Rule], vs: list[Rule], unit: float,
+                shades: Sequence[Shade] = ()) -> Optional[Table]:
+    """One region to a `Table`: its lines, columns, rows, slot grid and cells (steps 3-5).
+    `shades`: the page's filled rectangles, which give cells their background colour."""
+    views = _region_lines(lines, region)
+    ids = sorted(views, key=lambda k: (views[k].top + views[k].bottom) / 2)
+    if len(ids) < 2:
+        return None
+    frame = _frame([s for k in ids for s in views[k].segs], region)
+    vcuts = _vertical_cuts(vs, frame)
+    cols, ruled_cols, empty_cols = _columns([views[k] for k in ids], frame[0], frame[2], vcuts, unit)
+    if len(cols) - len(empty_cols) < 2 and not (empty_cols and _shaded(shades, frame)):
+        return None
+    _place_segments(views, ids, cols, page.words, unit, frame[0], ruled_cols)
+    rows, rules_above, under_group, key = group_rows(views, ids, cols, hs, unit, frame[0], frame[2])
+    if len(rows) < 2:
+        return None
+    grid = fill_slots(rows, views, len(cols))
+    row_span = [(min(views[k].top for k in part), max(views[k].bottom for k in part)) for part in rows]
+    merge_unruled_columns(grid, ruled_cols, cols, row_span, vs)
+    merge_unruled_rows(grid, rules_above, cols)
+    merge_under_groups(grid, under_group)
+    header_rows = _header_rows(rows, views, key, hs, frame)
+    method = region.method
+    if method == "text-alignment" and (vcuts or any(rules_above)):
+        method = "mixed"
+    fills = _slot_fills(shades, cols, row_span, frame) if shades else {}
+    # an empty ruled column is kept when it is part of the grid: rows ruled across it, or shaded
+    # slots (not a figure's place in the frame beside the table)
+    empty_cols = {c for c in empty_cols if any(k[1] == c for k in fills) or len({round(h.pos) for h in hs if h.lo <= cols[c][0] + 1
+                  and h.hi >= cols[c][1] - 1 and frame[1] - 2 <= h.pos <= frame[3] + 2}) >= MIN_RULES_ACROSS}
+    return _assemble(page, grid, header_rows, frame, method, region.notes, fills, empty_cols, cols)
+
+
+def _region_lines(lines: list[SegmentLine], region: Region) -> dict[int, SegmentLine]:
+    """The region's lines, clipped to its ruled box, without captions ("Table 3 ...")."""
     clip0, clip1 = (region.box[0] - 1, region.box[2] + 1) if region.box else (float("-inf"), float("inf"))
     views: dict[int, SegmentLine] = {}
     for k in sorted(region.lines):
@@ -158,178 +199,88 @@ def build_table(page: Page, lines: list[SegmentLine], region: Region, hs: list[R
         segs = segs[:cut]
         if segs:
             views[k] = SegmentLine(min(s.top for s in segs), max(s.bottom for s in segs), segs)
-    ids = sorted(views, key=lambda k: (views[k].top + views[k].bottom) / 2)
-    if len(ids) < 2:
-        return None
-    segs = [s for k in ids for s in views[k].segs]
+    return views
+
+
+def _frame(segs: list[Segment], region: Region) -> BBox:
+    """The table's box: the ruled box, else the box of its segments."""
     if region.box is not None:
-        x0, top, x1, bottom = region.box
-    else:
-        x0, x1 = min(s.x0 for s in segs), max(s.x1 for s in segs)
-        top, bottom = min(s.top for s in segs), max(s.bottom for s in segs)
-    height = bottom - top
-    # vertical rulings crossing at least half the table (pieces at one x add up: a rule is often
-    # drawn cell by cell, or broken where a thick horizontal rule crosses it)
+        return region.box
+    return min(s.x0 for s in segs), min(s.top for s in segs), max(s.x1 for s in segs), max(s.bottom for s in segs)
+
+
+def _vertical_cuts(vs: list[Rule], frame: BBox) -> list[float]:
+    """x of the vertical rulings crossing at least half the table (pieces at one x add up: a rule
+    is often drawn cell by cell, or broken where a thick horizontal rule crosses it)."""
+    x0, top, x1, bottom = frame
     covered: dict[float, float] = {}
     for v in vs:
         if x0 + 2 < v.pos < x1 - 2:
             pos = next((p for p in covered if abs(p - v.pos) <= 1.5), v.pos)
             covered[pos] = covered.get(pos, 0.0) + max(0.0, overlap(v.lo, v.hi, top, bottom))
-    vcuts = sorted(p for p, length in covered.items() if length >= 0.5 * height)
-    cols, ruled_cols = _columns([views[k] for k in ids], x0, x1, vcuts, unit)
-    if len(cols) < 2:
-        return None
+    height = bottom - top
+    cuts = [pos for pos, length in covered.items() if length >= 0.5 * height]
+    return sorted(cuts)
+
+
+def _place_segments(views: dict[int, SegmentLine], ids: list[int], cols: list[tuple[float, float]], words: Sequence[Word],
+                    unit: float, x0: float, ruled_cols: set[int] = frozenset()) -> None:
+    """Give every segment its columns (`col0`, `col1`). A segment spanning columns is cut at a
+    wide word gap in the whitespace between two of them; a section label alone on its line, flush
+    left, belongs to the first column even when it runs on over the next one."""
+    segs = [s for k in ids for s in views[k].segs]
     for s in segs:
         s.col0, s.col1 = _assign_columns(s, cols)
-    # where the cells of each column actually lie (one-column segments): a segment spanning
-    # columns is cut at a wide word gap in the whitespace between two of them
+    # where the cells of each column actually lie (one-column segments)
     extents = []
+    in_rows = [s for k in ids if len(views[k].segs) >= 2 for s in views[k].segs]  # a bar alone on its line is no cell
     for c in range(len(cols)):
-        own = [s for s in segs if s.col0 == s.col1 == c]
+        own = [s for s in in_rows if s.col0 == s.col1 == c] or [s for s in segs if s.col0 == s.col1 == c]
         extents.append((min(s.x0 for s in own), max(s.x1 for s in own)) if own else cols[c])
+    for j in ruled_cols:  # a drawn rule bounds the cells on both sides of it
+        extents[j] = (extents[j][0], min(extents[j][1], cols[j][1]))
+        extents[j + 1] = (max(extents[j + 1][0], cols[j + 1][0]), extents[j + 1][1])
     for k in ids:
         pieces = []
         for s in views[k].segs:
-            pieces.extend(_split_at_columns(s, extents, page.words, unit) if s.col1 > s.col0 else [s])
+            pieces.extend(_split_at_columns(s, extents, words, unit) if s.col1 > s.col0 else [s])
         views[k].segs = pieces
-    segs = [s for k in ids for s in views[k].segs]
-    for s in segs:  # again, against where the cells are rather than the column bounds
-        s.col0, s.col1 = _assign_columns(s, extents)
-    for k in ids:
-        # a section label alone on its line, flush left, belongs to the first column even when
-        # it runs on over the next one
+    for k in ids:  # again, against where the cells are rather than the column bounds
+        for s in views[k].segs:
+            s.col0, s.col1 = _assign_columns(s, extents)
         only = views[k].segs[0]
         if len(views[k].segs) == 1 and only.col0 == 0 and only.x0 <= x0 + 2 * unit:
             only.col1 = 0
-    n_cols = len(cols)
-    key = key_column(views, n_cols)
-    numbered_col = numbered_column(views, n_cols)
-    gaps = [max(0.0, views[b].top - views[a].bottom) for a, b in zip(ids, ids[1:])]
-    usual_gap = statistics.median(gaps) if gaps else 0.0
 
-    # bands between horizontal rulings that cross at least one column
-    bands: list[list[int]] = [[ids[0]]]
-    band_rules: list[list[Rule]] = []
-    for a, b in zip(ids, ids[1:]):
-        rules = rules_between(hs, views[a], views[b], x0, x1)
-        if rules and any(covers(rules, c0, c1, 0.8) for c0, c1 in cols):
-            bands.append([b])
-            band_rules.append(rules)
-        else:
-            bands[-1].append(b)
-    rows: list[list[int]] = []
-    rules_above: list[Optional[list[Rule]]] = []
-    under_group: set[int] = set()
-    zone = {views[k].segs[0].line for k in ids[:HEADER_ZONE_LINES]}
-    # rules under (nearly) every row: each band is one row, whatever its lines look like
-    # (rules in the header, spanners and the rule under the header, do not count)
-    stub_lines = min(sum(1 for k in ids if key in line_columns(views[k])), sum(1 for k in ids if 0 in line_columns(views[k])))
-    body_rules = sum(1 for band in bands[1:] if ids.index(band[0]) >= HEADER_ZONE_LINES)
-    row_ruled = body_rules >= 3 and body_rules >= 0.25 * stub_lines
-    for n, band in enumerate(bands):
-        grouped: set[int] = set()
-        if len(bands) == 1 or (not row_ruled and band_needs_split(views, band, key)):
-            parts, grouped = text_rows(views, band, key, numbered_col, usual_gap, unit, hs, zone)
-        else:
-            parts, grouped = split_groups(views, band, hs, zone, key)
-        for m, part in enumerate(parts):
-            if m in grouped:
-                under_group.add(len(rows))
-            rows.append(part)
-            rules_above.append(band_rules[n - 1] if (m == 0 and n > 0) else None)
-    if len(rows) < 2:
-        return None
 
-    # slot grid: groups are rectangles (r0, r1, c0, c1) with their segments
-    n_rows = len(rows)
-    groups: list[list] = []  # [r0, r1, c0, c1, segs]
-    owner = [[-1] * n_cols for _ in range(n_rows)]
-    for r, part in enumerate(rows):
-        for k in part:
-            for s in views[k].segs:
-                hit = {owner[r][c] for c in range(s.col0, s.col1 + 1) if owner[r][c] >= 0}
-                if hit:
-                    g = groups[min(hit)]
-                    for h in sorted(hit - {min(hit)}):
-                        other = groups[h]
-                        g[4].extend(other[4])
-                        g[2], g[3] = min(g[2], other[2]), max(g[3], other[3])
-                        other[4] = []
-                        other[2] = other[3] = -1
-                    g[2], g[3] = min(g[2], s.col0), max(g[3], s.col1)
-                    g[4].append(s)
-                    gi = min(hit)
-                else:
-                    groups.append([r, r, s.col0, s.col1, [s]])
-                    gi = len(groups) - 1
-                for c in range(groups[gi][2], groups[gi][3] + 1):
-                    owner[r][c] = gi
-    row_span = [(min(views[k].top for k in part), max(views[k].bottom for k in part)) for part in rows]
+def _shaded(shades: Sequence[Shade], frame: BBox) -> bool:
+    return any(overlap(s.x0, s.x1, frame[0], frame[2]) > 0 and overlap(s.top, s.bottom, frame[1], frame[3]) > 0 for s in shades)
 
-    def group_at(r: int, c: int) -> tuple[int, list]:
-        gi = owner[r][c]
-        if gi < 0:
-            groups.append([r, r, c, c, []])
-            gi = len(groups) - 1
-            owner[r][c] = gi
-        return gi, groups[gi]
 
-    def try_merge(ga: int, gb: int) -> None:
-        a, b = groups[ga], groups[gb]
-        if ga == gb:
-            return
-        r0, r1 = min(a[0], b[0]), max(a[1], b[1])
-        c0, c1 = min(a[2], b[2]), max(a[3], b[3])
-        area = (r1 - r0 + 1) * (c1 - c0 + 1)
-        if area != (a[1] - a[0] + 1) * (a[3] - a[2] + 1) + (b[1] - b[0] + 1) * (b[3] - b[2] + 1):
-            return  # the union would not be a rectangle
-        a[0], a[1], a[2], a[3] = r0, r1, c0, c1
-        a[4] = a[4] + b[4]
-        b[4] = []
-        b[0] = b[1] = b[2] = b[3] = -1
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                owner[r][c] = ga
+def _slot_fills(shades: Sequence[Shade], cols: list[tuple[float, float]], row_span: list[tuple[float, float]],
+                frame: BBox) -> dict[tuple[int, int], str]:
+    """Colour of each shaded slot: the smallest shade under the slot's centre (a cell's own
+    background before the table's)."""
+    inside = [s for s in shades if overlap(s.x0, s.x1, frame[0], frame[2]) > 0 and overlap(s.top, s.bottom, frame[1], frame[3]) > 0]
+    fills = {}
+    for r, (top, bottom) in enumerate(row_span):
+        y = (top + bottom) / 2
+        for c, (a, b) in enumerate(cols):
+            x = (a + b) / 2
+            under = [s for s in inside if s.x0 <= x <= s.x1 and s.top <= y <= s.bottom]
+            if under:
+                fills[(r, c)] = min(under, key=lambda s: (s.x1 - s.x0) * (s.bottom - s.top)).color
+    return fills
 
-    # ruled tables: neighbouring slots with no ruling between them are one cell
-    for j in sorted(ruled_cols):
-        xa, xb = cols[j][1], cols[j + 1][0]  # differ when an empty ruled column was dropped
-        for r in range(n_rows):
-            ytop, ybot = row_span[r]
-            crossing = [v for v in vs if xa - 3 <= v.pos <= xb + 3 and overlap(v.lo, v.hi, ytop, ybot) >= 0.5 * (ybot - ytop)]
-            if not crossing:
-                ga, _ = group_at(r, j)
-                gb, _ = group_at(r, j + 1)
-                if bool(groups[ga][4]) != bool(groups[gb][4]):
-                    try_merge(ga, gb)
-    # (a column crossed by one rule only, the one under the header, is an unruled stub, not one
-    # tall cell)
-    ruled_rows_in = [sum(1 for rules in rules_above if rules and covers(rules, cols[c][0], cols[c][1], 0.5)) >= 2
-                     for c in range(n_cols)]
-    for r in range(1, n_rows):
-        rules = rules_above[r]
-        if not rules:
-            continue
-        for c in range(n_cols):
-            if ruled_rows_in[c] and not covers(rules, cols[c][0], cols[c][1], 0.5):
-                ga, _ = group_at(r - 1, c)
-                gb, _ = group_at(r, c)
-                if groups[ga][4] or groups[gb][4]:
-                    try_merge(ga, gb)
-    # header rows split by a group header: outside the groups, a header cell above is one cell
-    # with the one below it
-    for r in sorted(under_group):
-        for c in range(n_cols):
-            ga = owner[r - 1][c]
-            if ga < 0 or not groups[ga][4] or groups[ga][2] != groups[ga][3]:
-                continue
-            gb, _ = group_at(r, c)
-            try_merge(ga, gb)
 
-    live = [g for g in groups if g[4]]
-    # drop rows and columns where no cell starts
-    keep_rows = sorted({g[0] for g in live})
-    keep_cols = sorted({g[2] for g in live})
+def _assemble(page: Page, grid: SlotGrid, header_rows: int, frame: BBox, method: str, notes: list[str],
+              fills: dict[tuple[int, int], str], empty_cols: set[int], cols: list[tuple[float, float]]) -> Optional[Table]:
+    """Cells from the slot groups, and cells of shaded slots without text; rows and columns where
+    no cell starts are dropped, except ruled columns without text (their slots may be shaded)."""
+    live = grid.live()
+    shaded = [(r, c) for (r, c), color in sorted(fills.items()) if grid.owner[r][c] < 0 or not grid.filled(grid.owner[r][c])]
+    keep_rows = sorted({g.r0 for g in live})
+    keep_cols = sorted({g.c0 for g in live} | empty_cols)
     if len(keep_rows) < 2 or len(keep_cols) < 2:
         return None
     row_index = {r: i for i, r in enumerate(keep_rows)}
@@ -339,30 +290,36 @@ def build_table(page: Page, lines: list[SegmentLine], region: Region, hs: list[R
         return max(index[x] for x in keep if x <= upto)
 
     cells = []
-    header_rows = _header_rows(rows, views, key, hs, (x0, top, x1, bottom))
-    for g in sorted(live, key=lambda g: (g[0], g[2])):
-        r0, c0 = row_index[g[0]], col_index[g[2]]
-        r1, c1 = last_kept(row_index, keep_rows, g[1]), last_kept(col_index, keep_cols, g[3])
-        gsegs = g[4]
+    for g in sorted(live, key=lambda g: (g.r0, g.c0)):
+        r0, c0 = row_index[g.r0], col_index[g.c0]
+        r1, c1 = last_kept(row_index, keep_rows, g.r1), last_kept(col_index, keep_cols, g.c1)
         cells.append(Cell(
-            row=r0, col=c0, row_span=r1 - r0 + 1, col_span=c1 - c0 + 1, text=_text_of(gsegs), page=page.number,
-            bbox=union_bbox([(s.x0, s.top, s.x1, s.bottom) for s in gsegs]),
-            word_ids=[i for s in sorted(gsegs, key=lambda s: (s.line, s.x0)) for i in s.ids],
-            header=g[0] < header_rows,
+            row=r0, col=c0, row_span=r1 - r0 + 1, col_span=c1 - c0 + 1, text=_text_of(g.segs), page=page.number,
+            bbox=union_bbox([(s.x0, s.top, s.x1, s.bottom) for s in g.segs]),
+            word_ids=[i for s in sorted(g.segs, key=lambda s: (s.line, s.x0)) for i in s.ids],
+            header=g.r0 < header_rows, fill=fills.get((g.r0, g.c0)),
         ))
+    for r, c in shaded:
+        if r in row_index and c in col_index:
+            cells.append(Cell(row=row_index[r], col=col_index[c], text="", page=page.number, header=r < header_rows, fill=fills[(r, c)]))
+    cells.sort(key=lambda c: (c.row, c.col))
     header_rows = sum(1 for r in keep_rows if r < header_rows)
-    bbox = (x0, top, x1, bottom)
-    method = region.method
-    if method == "text-alignment" and (vcuts or any(rules_above)):
-        method = "mixed"
     return Table(
-        page=page.number, bbox=bbox, n_rows=len(keep_rows), n_cols=len(keep_cols), header_rows=header_rows, cells=cells,
+        page=page.number, bbox=frame, n_rows=len(keep_rows), n_cols=len(keep_cols), header_rows=header_rows, cells=cells,
         provenance=TableProvenance(
             method=method,
-            segments=[TableSegment(page=page.number, bbox=bbox, first_row=0, n_rows=len(keep_rows))],
-            notes=region.notes,
+            segments=[TableSegment(page=page.number, bbox=frame, first_row=0, n_rows=len(keep_rows), col_edges=_edges(cols, keep_cols))],
+            notes=notes,
         ),
     )
+
+
+def _edges(cols: list[tuple[float, float]], keep: list[int]) -> list[float]:
+    """Column boundaries: midway between two kept columns, the outer edges at the ends."""
+    edges = [round(cols[keep[0]][0], 2)]
+    for a, b in zip(keep, keep[1:]):
+        edges.append(round((cols[b - 1][1] + cols[b][0]) / 2, 2))
+    return edges + [round(cols[keep[-1]][1], 2)]
 
 
 def _text_of(segs: Sequence[Segment]) -> str:
@@ -394,10 +351,15 @@ def _header_rows(rows: list[list[int]], views: dict[int, SegmentLine], key: int,
         second = [s for k in rows[1] for s in views[k].segs]
         bold_first = all(s.bold for s in first)
         bold_second = any(s.bold for s in second)
-        below = max(views[k].bottom for k in rows[0])
-        above = min(views[k].top for k in rows[1])
-        ruled = any(below - 1.5 <= h.pos <= above + 1.5 and overlap(h.lo, h.hi, bbox[0], bbox[2]) >= 0.8 * (bbox[2] - bbox[0]) for h in hs)
-        if (bold_first and not bold_second) or ruled:
+        def rule_under(upper: list[int], lower: list[int]) -> bool:
+            below = max(views[k].bottom for k in upper)
+            above = min(views[k].top for k in lower)
+            return any(below - 1.5 <= h.pos <= above + 1.5 and overlap(h.lo, h.hi, bbox[0], bbox[2]) >= 0.8 * (bbox[2] - bbox[0]) for h in hs)
+
+        # a rule under the first row marks a header only where the other rows are not ruled too
+        ruled = rule_under(rows[0], rows[1]) and not rule_under(rows[1], rows[2])
+        sentences = any(s.n_words > MAX_HEADER_CELL_WORDS for s in first) or len(rows[0]) > 4
+        if ((bold_first and not bold_second) or ruled) and not sentences:
             n = 1
     return n
 

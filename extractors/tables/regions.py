@@ -91,7 +91,8 @@ def text_regions(lines: list[Optional[SegmentLine]], unit: float, page_width: fl
             close()
             prev_bottom = None
             continue
-        if prev_bottom is not None and line.top - prev_bottom > MAX_LINE_GAP * unit:
+        if prev_bottom is not None and line.top - prev_bottom > MAX_LINE_GAP * unit and not (
+                chain and line.top - prev_bottom <= RULED_LINE_GAP * unit and _rule_between(hs, prev_bottom, line.top, lines, chain)):
             close()
         # lines that overlap (a superscript, a cell set lower) keep the lower bottom
         if prev_bottom is not None and line.top < prev_bottom:
@@ -99,6 +100,9 @@ def text_regions(lines: list[Optional[SegmentLine]], unit: float, page_width: fl
         else:
             prev_bottom = line.bottom
         multi = len(line.segs) >= 2
+        if multi and chain and _ruled_bar(line, min(lines[c].x0 for c in chain), max(lines[c].x1 for c in chain), unit, hs):
+            pending.append(k)  # a section bar OCR cut in pieces: inside the table, not a row of cells
+            continue
         if multi:
             gaps = line.gaps()
             wide_prose = all(s.n_words >= PROSE_WORDS for s in line.segs)
@@ -118,12 +122,15 @@ def text_regions(lines: list[Optional[SegmentLine]], unit: float, page_width: fl
             if not chain:
                 continue
             seg = line.segs[0]
+            chain_x0 = min(lines[c].x0 for c in chain)
+            chain_x1 = max(lines[c].x1 for c in chain)
+            if _ruled_bar(line, chain_x0, chain_x1, unit, hs) or section_bar(line, chain_x0, unit):
+                pending.append(k)
+                continue
             if _is_prose_line(line, text_width) or _is_caption(line):
                 close()
                 continue
             crossed = _crossed_gaps(seg, ref_gaps, unit)
-            chain_x0 = min(lines[c].x0 for c in chain)
-            chain_x1 = max(lines[c].x1 for c in chain)
             # a section label set flush left may run on over the next column
             width = chain_x1 - chain_x0
             # a section label set flush left may run on over the next column; one centred over
@@ -139,6 +146,54 @@ def text_regions(lines: list[Optional[SegmentLine]], unit: float, page_width: fl
     return regions
 
 
+def _ruled_bar(line: SegmentLine, x0: float, x1: float, unit: float, hs: list[Rule]) -> bool:
+    """A section bar inside a table ("ORIENTATION 1 — RÉDUIRE ..."): a line set flush left, bold or
+    in capitals, between rules drawn across the table (OCR may cut it at a wide space: its pieces
+    are all bold or all capitals, close together)."""
+    seg = line.segs[0]
+    words = sum(s.n_words for s in line.segs)
+    text = " ".join(s.text for s in line.segs)
+    if seg.x0 > x0 + 2 * unit or words > 25 or text.rstrip().endswith("."):
+        return False
+    if any(b.x0 - a.x1 > BAR_PIECE_GAP * unit for a, b in zip(line.segs, line.segs[1:])):
+        return False
+    letters = [ch for ch in text if ch.isalpha()]
+    capitals = len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+    if not (all(s.bold for s in line.segs) or capitals) or (len(line.segs) > 1 and not (capitals and words >= 4)):
+        return False  # pieces of a bar are in capitals (a bold row of headings is a header)
+    width = x1 - x0
+    return any(overlap(h.lo, h.hi, x0, x1) >= 0.8 * width and (line.top - 1.2 * unit <= h.pos <= line.top + 0.2 * unit
+                                                                or line.bottom - 0.2 * unit <= h.pos <= line.bottom + 1.2 * unit)
+               for h in hs)
+
+
+def section_bar(line: SegmentLine, x0: float, unit: float) -> bool:
+    """A section bar of an unruled table: one line set flush left, bold or in capitals, that names
+    an axis or a numbered section ("AXE 2 – SANTÉ", "ORIENTATION 3 : ...", "2. Loisirs")."""
+    from extractors.tables.roles import AXIS_HEADING, NUMBERED_HEADING
+    from extractors.tables.values import fold
+
+    seg = line.segs[0]
+    if len(line.segs) != 1 or seg.x0 > x0 + 2 * unit or seg.n_words > 25 or seg.text.rstrip().endswith("."):
+        return False
+    letters = [ch for ch in seg.text if ch.isalpha()]
+    capitals = len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+    return bool(seg.bold or capitals) and bool(AXIS_HEADING.match(fold(seg.text)) or NUMBERED_HEADING.match(seg.text))
+
+
+# Largest vertical gap (text heights) between two lines of one table when a rule across the table
+# lies between them (ruled rows are set with more padding than unruled ones).
+RULED_LINE_GAP = 4.0
+
+
+def _rule_between(hs: list[Rule], top: float, bottom: float, lines: list[Optional[SegmentLine]], chain: list[int]) -> bool:
+    x0 = min(lines[c].x0 for c in chain)
+    x1 = max(lines[c].x1 for c in chain)
+    return any(top - 1 <= h.pos <= bottom + 1 and overlap(h.lo, h.hi, x0, x1) >= 0.8 * (x1 - x0) for h in hs)
+
+
+# Widest gap (text heights) between two pieces of one section bar OCR cut apart.
+BAR_PIECE_GAP = 2.5
 # Largest gap (text heights) above a wrapped line of the last row: cell text is set solid.
 TRAILING_GAP = 0.5
 # Header lines above the aligned body of a table: at most this many, each at most this far
@@ -238,7 +293,7 @@ def plausible_table(table: Table) -> bool:
             prose_cols += 1
     if prose_cols == len(by_col):
         return False
-    if table.n_cols == 2:
+    if table.n_cols == 2 and not (table.provenance.method == "ruling" and table.n_rows >= 4):  # a ruled grid is a table
         first = by_col.get(0, [])
         if first and len(first) >= 2 and all(NUMBERING.match(c.text.split()[0]) or is_bullet(c.text.split()[0]) for c in first if c.text.split()) \
                 and all(len(c.text.split()) == 1 for c in first):

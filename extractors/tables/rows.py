@@ -11,6 +11,7 @@ centred over two cells or over a spanner rule opens a row of group headers and s
 from __future__ import annotations
 
 import re
+import statistics
 from typing import Optional
 
 from extractors.tables.geometry import CONNECTOR_END, KEY_OCCUPANCY, NUMBERING, SegmentLine, parse_number, overlap, Rule, Segment
@@ -170,6 +171,9 @@ def band_needs_split(views: dict[int, SegmentLine], band: list[int], key: int) -
     """A ruled band holds several table rows when two or more of its lines have a key-column
     entry and fill (nearly) as many columns as its fullest line: data rows under a header rule,
     not one row of multi-line, vertically centred cells."""
+    first = [k for k in band if 0 in line_columns(views[k])]
+    if first and first[0] == band[0] and len(first) == 1 and len(band) > 1:
+        return False  # one stub entry opening the band, the rest hanging under it: one row of tall cells
     counts = [len(line_columns(views[k])) for k in band]
     most = max(counts)
     full = [k for k, c in zip(band, counts) if c >= 0.8 * most and c >= 2 and key in line_columns(views[k])]
@@ -192,3 +196,83 @@ def split_groups(views: dict[int, SegmentLine], band: list[int], hs: list[Rule],
     return rows, grouped
 
 
+
+
+def _header_zone(views: dict[int, SegmentLine], ids: list[int], n_cols: int) -> set[int]:
+    """Lines that may hold group headers: the first lines of the table, up to the first line after
+    the first that fills (nearly) every column, a body row (a section bar under the header does
+    not push the body into the zone)."""
+    zone = set()
+    for n, k in enumerate(ids[:HEADER_ZONE_LINES]):
+        if n and len(views[k].segs) >= max(2, 0.8 * n_cols):
+            break
+        zone.add(views[k].segs[0].line)
+    return zone
+
+
+def _bars_apart(views: dict[int, SegmentLine], bands: list[list[int]], band_rules: list[list[Rule]], x0: float,
+                unit: float) -> tuple[list[list[int]], list[list[Rule]]]:
+    """A section bar ("AXE 2 – SANTÉ") that shares a band with the row under it (shaded rows
+    leave the bar and the first row of its section unseparated) is a row of its own."""
+    from extractors.tables.regions import section_bar
+
+    out: list[list[int]] = []
+    rules: list[list[Rule]] = []
+    for n, band in enumerate(bands):
+        if n:
+            rules.append(band_rules[n - 1])
+        pieces: list[list[int]] = [[]]
+        for k in band:
+            if len(band) > 1 and section_bar(views[k], x0, unit):
+                pieces += [[k], []]
+            else:
+                pieces[-1].append(k)
+        pieces = [p for p in pieces if p]
+        out.extend(pieces)
+        rules.extend([] for _ in pieces[1:])
+    return out, rules
+
+
+def group_rows(views: dict[int, SegmentLine], ids: list[int], cols: list[tuple[float, float]], hs: list[Rule], unit: float,
+               x0: float, x1: float) -> tuple[list[list[int]], list[Optional[list[Rule]]], set[int], int]:
+    """The region's lines grouped into rows (see the module docstring).
+
+    Returns the rows (line indices), the horizontal rules above each row (None inside a band),
+    the rows that start under a group header, and the key column.
+    """
+    n_cols = len(cols)
+    key = key_column(views, n_cols)
+    numbered_col = numbered_column(views, n_cols)
+    gaps = [max(0.0, views[b].top - views[a].bottom) for a, b in zip(ids, ids[1:])]
+    usual_gap = statistics.median(gaps) if gaps else 0.0
+    # bands between horizontal rulings that cross at least one column
+    bands: list[list[int]] = [[ids[0]]]
+    band_rules: list[list[Rule]] = []
+    for a, b in zip(ids, ids[1:]):
+        rules = rules_between(hs, views[a], views[b], x0, x1)
+        if rules and any(covers(rules, c0, c1, 0.8) for c0, c1 in cols):
+            bands.append([b])
+            band_rules.append(rules)
+        else:
+            bands[-1].append(b)
+    rows: list[list[int]] = []
+    rules_above: list[Optional[list[Rule]]] = []
+    under_group: set[int] = set()
+    zone = _header_zone(views, ids, n_cols)
+    # rules under (nearly) every row: each band is one row, whatever its lines look like
+    # (rules in the header, spanners and the rule under the header, do not count)
+    stub_lines = min(sum(1 for k in ids if key in line_columns(views[k])), sum(1 for k in ids if 0 in line_columns(views[k])))
+    body_rules = sum(1 for band in bands[1:] if ids.index(band[0]) >= HEADER_ZONE_LINES)
+    row_ruled = body_rules >= 3 and body_rules >= 0.25 * stub_lines
+    bands, band_rules = _bars_apart(views, bands, band_rules, x0, unit)
+    for n, band in enumerate(bands):
+        if len(bands) == 1 or (not row_ruled and band_needs_split(views, band, key)):
+            parts, grouped = text_rows(views, band, key, numbered_col, usual_gap, unit, hs, zone)
+        else:
+            parts, grouped = split_groups(views, band, hs, zone, key)
+        for m, part in enumerate(parts):
+            if m in grouped:
+                under_group.add(len(rows))
+            rows.append(part)
+            rules_above.append(band_rules[n - 1] if (m == 0 and n > 0) else None)
+    return rows, rules_above, under_group, key
