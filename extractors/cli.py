@@ -410,7 +410,7 @@ class BatchProgress:
 @app.command()
 def query(
     out: Path = typer.Argument(..., help="Output folder of `bilan batch`."),
-    sql: str = typer.Argument(..., help='SQL on the tables documents, pages, page_texts, measures, indicators, actions, progress_parts, recommendations, announcements, announcement_counts, stat_tables, stat_rows, statistics, repairs, errors, runs.'),
+    sql: str = typer.Argument(..., help='SQL on the tables documents, pages, page_texts, measures, indicators, actions, progress_parts, recommendations, announcements, announcement_counts, stat_tables, stat_rows, statistics, tables, table_cells, repairs, errors, runs.'),
     as_csv: bool = typer.Option(False, "--csv", help="CSV instead of a table."),
 ) -> None:
     """Run SQL on the DuckDB dataset of a batch (read-only; no other file, network or extension)."""

@@ -129,9 +129,11 @@ def alive(pid: int) -> bool:
 def test_a_killed_worker_fails_its_page_and_the_batch_goes_on(folder, tmp_path):
     shutil.copy(CORPUS / "001_plan_scan.pdf", folder / "scan.pdf")  # 4 pages to OCR, one task each
     out = tmp_path / "out"
+    # The command-line engine, so that a worker reading a page shows as the parent of a `tesseract`
+    # process (the warm library engine reads inside the worker, where nothing tells it from idle).
     process = subprocess.Popen([str(BILAN), "batch", str(folder), "-o", str(out), "--workers", "2", "--no-repair"],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+                               env={**os.environ, "OMP_THREAD_LIMIT": "1", "BILAN_OCR_ENGINE": "cli"})
     victim = None
     deadline = time.monotonic() + 120
     while victim is None and time.monotonic() < deadline and process.poll() is None:

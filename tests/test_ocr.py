@@ -274,8 +274,8 @@ def test_command_line_is_the_fallback_when_tesserocr_does_not_load(monkeypatch):
 def test_scan_rules_are_found_by_ocr_and_records_need_no_file(tmp_path):
     """The annex table of the scanned report: its drawn rules come with the OCR'd page
     (`Page.rulings`, found while the page image was in memory), so the records stage rebuilds the
-    same measures from the Document alone, the file gone."""
-    from extractors.pipeline import add_records
+    same tables and measures from the Document alone, the file gone."""
+    from extractors.pipeline import add_records, add_tables
 
     scan = tmp_path / "report.pdf"
     shutil.copy(CORPUS / "000_report_scan.pdf", scan)
@@ -288,7 +288,8 @@ def test_scan_rules_are_found_by_ocr_and_records_need_no_file(tmp_path):
     assert len(whole.records.measures) >= 5
     read = file_to_document(scan, options.model_copy(update={"records": False}))
     scan.unlink()
-    assert add_records(read).records == whole.records
+    again = add_records(add_tables(read))
+    assert again.tables == whole.tables and again.records == whole.records
 
 
 def test_alternatives_are_optional_and_leave_the_words_as_read():

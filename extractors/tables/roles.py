@@ -350,6 +350,11 @@ def is_measure_table(table: Table) -> bool:
     title = next(c for c in table.columns if c.role == "title")
     others = {r for r in roles if r in MEASURE_ROLES}
     named = any(e.startswith("header") for c in table.columns if c.role for e in c.evidence)
+    # the measure roles besides the title: at least one named by its header ("Nom | Consultation |
+    # Dernière mise à jour", a list of documents whose cells happen to hold a date and a status
+    # phrase, is no plan)
+    others_named = any(e.startswith("header") for c in table.columns if c.role in MEASURE_ROLES and c.role != "title"
+                       for e in c.evidence)
     _, bodies, _ = column_texts(table, table.header_rows)
     if not named:
         # no header: a column of hierarchical ids ("1.1.2", "1.1.2.3") beside the sentences
@@ -360,7 +365,7 @@ def is_measure_table(table: Table) -> bool:
     by_header = any(e.startswith("header") for e in title.evidence)
     if not texts or sum(len(t.split()) for t in texts) / len(texts) < (1.5 if by_header else 3):
         return False  # one-word names (a list of software, of places): not measures
-    return len(others) >= 2 or "timeline" in others
+    return (len(others) >= 2 and others_named) or "timeline" in others
 
 
 def fiche_labels(table: Table) -> Optional[dict[int, str]]:
