@@ -9,7 +9,7 @@ Reports print progress in many ways: a percentage ("72 %"), a label ("Réalisée
   (`status_inferred` false), otherwise from the percentage or the commentary's opening sentence
   (`status_inferred` true): above 100 % exceeded, 100 % done, between partly_done, 0 % not_done;
   "non réalisée", "n'a pas été réalisée", "abandonnée", "reportée" not_done; "pas de cible",
-  "aucune cible" no_target; "en cours", "se poursuit" ongoing.
+  "aucune cible" no_target; "en cours", "se poursuit", "à poursuivre" ongoing.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ LABELS: tuple[tuple[str, str], ...] = (
     (r"non\s+(?:realise|atteint|debute|amorce|commence)e?s?|abandonne(?:e|s)?|annule(?:e|s)?|report(?:e|ee|es)|"
      r"pas\s+(?:ete\s+)?(?:realise|atteint|debute)e?s?|non\s+entam", "not_done"),
     (r"partiellement\s+(?:realise|atteint)e?s?|en\s+partie\s+(?:realise|atteint)e?s?|partiel(?:le)?", "partly_done"),
-    (r"en\s+(?:cours|continu|progression|voie\s+de\s+realisation)|amorce(?:e|s)?|debute(?:e|s)?|se\s+poursui", "ongoing"),
+    (r"en\s+(?:cours|continu|progression|voie\s+de\s+realisation)|amorce(?:e|s)?|debute(?:e|s)?|se\s+poursui|a\s+poursuivre", "ongoing"),
     (r"(?:realise|atteint|complete|termine|acheve|accompli)e?s?|cible\s+atteinte|fait", "done"),
 )
 LABEL_RES = tuple((re.compile(rf"^(?:mesure\s+|action\s+|cible\s+)?(?:{pattern})\b", re.I), category)
