@@ -295,3 +295,16 @@ def _matched_weights(words, truth):
         j = int(distances.argmin())
         out.append(truth[j].bold if distances[j] < 6 and truth[j].text[:3] == w.text[:3] else None)
     return out
+
+
+def test_hierarchical_ids_damaged_by_ocr_are_mended_from_the_sequence():
+    """OCR of the scanned TETE referential: colons and dashes for dots, and a dot lost ("1.23" after
+    "1.2.2.4" is "1.2.3", its actions "1.2.3.1"... follow); an id that is next in the sequence stays."""
+    from extractors.records.table_rows import mend_hierarchical
+
+    assert mend_hierarchical("1:11", None) == "1.1.1"
+    assert mend_hierarchical("11:25", "1.1.2.4") == "1.1.2.5"
+    assert mend_hierarchical("1-12", "1.1.2.5") == "1.1.3"
+    assert mend_hierarchical("1.23", "1.2.2.4") == "1.2.3"
+    assert mend_hierarchical("1.23", "1.22") == "1.23"  # the 23rd of its level: read right
+    assert mend_hierarchical("2.1", "1.2.2.4") == "2.1"  # no sibling has its digits: left as read

@@ -71,10 +71,11 @@ def id_of(cell: Optional[Cell]) -> Optional[str]:
 
 
 def mend_hierarchical(raw: Optional[str], last: Optional[str]) -> Optional[str]:
-    """An id of a hierarchical numbering OCR damaged ("1:11", "11:25", "1-12"): the id that comes
+    """An id of a hierarchical numbering OCR damaged ("1:11", "11:25", "1-12", "1.23" for "1.2.3"): the id that comes
     next in the sequence (a sibling at some level after `last`, or its first child) whose digits
     are the ones read; failing that, the one of as many digits that differs least."""
-    if not raw or re.fullmatch(r"\d+(?:\.\d+)+", raw):
+    well_formed = bool(raw) and re.fullmatch(r"\d+(?:\.\d+)+", raw) is not None
+    if not raw or well_formed and (last is None or not re.fullmatch(r"\d+(?:\.\d+)+", last)):
         return raw
     digits = re.sub(r"\D", "", raw)
     if not digits:
@@ -85,6 +86,10 @@ def mend_hierarchical(raw: Optional[str], last: Optional[str]) -> Optional[str]:
     candidates = [".".join(map(str, parts[:k] + [parts[k] + 1])) for k in range(len(parts) - 1, -1, -1)]
     candidates += [f"{last}.0", f"{last}.1"]
     same = [c for c in candidates if c.replace(".", "") == digits]
+    if well_formed:
+        # a dot OCR lost ("1.23" after "1.2.2.4" is "1.2.3"): mended only when the id read is not
+        # itself next in the sequence and exactly one id that is has its digits
+        return same[0] if raw not in candidates and len(same) == 1 else raw
     if same:
         return same[0]
     sized = [c for c in candidates if len(c.replace(".", "")) == len(digits)]
