@@ -164,5 +164,13 @@ def _table(units: list[Unit], start: int, stop: int, file: str) -> StatTable:
     first = units[start]
     confidence = (0.85 if title and headers else 0.55) - (0.2 if missing else 0.0)
     return StatTable(title=title, rows=rows, confidence=confidence, flagged=confidence < 0.6,
-                     provenance=Provenance(file=file, page=first.page, bbox=first.bbox,
+                     provenance=Provenance(file=file, page=first.page, bbox=table_box(body),
                                            line=first.line if first.bbox is None else None))
+
+
+def table_box(body: list[Unit]) -> Optional[tuple[float, float, float, float]]:
+    """The box of a table's rows on its first page (its header row alone hid the rest)."""
+    boxes = [u.bbox for u in body if u.bbox is not None and u.page == body[0].page]
+    if body[0].bbox is None or not boxes:
+        return body[0].bbox
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
