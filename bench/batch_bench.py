@@ -92,7 +92,8 @@ if __name__ == "__main__":
 # --- helpers -------------------------------------------------------------------------------------
 
 # The practical limit of the machine for scans: Tesseract kept loaded in one process per core (the
-# library bilan uses, tesserocr), each page image decoded to grey and handed over from memory, its
+# library bilan uses, tesserocr), each page image decoded as bilan decodes it (colour kept, its own
+# resolution or none) and handed over from memory, its
 # words read as TSV; nothing else. Pages are shared out largest first, one at a time.
 WARM_LOOP_SCRIPT = r'''
 import os, sys
@@ -108,12 +109,20 @@ def start(datapath, lang):
     api = tesserocr.PyTessBaseAPI(path=datapath, lang=lang)
 
 def read(path):
+    # the page as bilan hands it over (extractors.ocr.render.load_image_for_ocr): colour kept,
+    # the resolution told only when the file records a plausible one
     with Image.open(path) as image:
-        dpi = image.info.get("dpi", (300, 300))[0] or 300
-        pixels = np.ascontiguousarray(np.asarray(image.convert("L")))
-    height, width = pixels.shape
-    api.SetImageBytes(pixels.tobytes(), width, height, 1, width)
-    api.SetSourceResolution(round(dpi))
+        dpi = image.info.get("dpi")
+        colour = image.mode not in ("L", "1", "LA", "I", "I;16")
+        pixels = np.ascontiguousarray(np.asarray(image.convert("RGB" if colour else "L")))
+    height, width = pixels.shape[:2]
+    channels = 3 if pixels.ndim == 3 else 1
+    api.SetImageBytes(pixels.tobytes(), width, height, channels, width * channels)
+    try:
+        if dpi and 50 <= float(dpi[0]) <= 2400:
+            api.SetSourceResolution(round(float(dpi[0])))
+    except (TypeError, ValueError):
+        pass
     api.Recognize()
     words = api.GetTSVText(0).count("\n")
     api.Clear()
