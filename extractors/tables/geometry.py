@@ -16,6 +16,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from extractors.french import vocabulary as vocab
 from extractors.layout import union_bbox, words_to_lines
 from schemas import BBox, Page, Word
 from schemas.table import Ruling
@@ -47,8 +48,13 @@ RULING_TOLERANCE = 2.5
 # this share of the lines of the fullest column.
 KEY_OCCUPANCY = 0.6
 
-BULLET_GLYPHS = {"•", "▪", "‣", "◦", "●", "○", "■", "□", "►", "▸", "", "", "➢", "✓"}
-BULLETS = {"•", "▪", "‣", "◦", "●", "○", "■", "□", "►", "▸", "–", "—", "-", "*", "", "", "o", "➢", "✓", "§"}
+# Glyphs that are only ever bullets: a word of one of them keeps the text after it in its segment
+# however wide the gap ("•   text" is one list item, not two cells).
+BULLET_GLYPHS = set(vocab.ROUND_BULLETS + vocab.POINTER_BULLETS + vocab.ARROW_CHECK_BULLETS)
+# Also bullets when they open a line's first segment (or make up a column of markers): dashes, "*",
+# "o" (a word processor's white bullet in a text font, as "o" in the text layer) and "§"; alone
+# further right they are values ("-" for nothing).
+BULLETS = BULLET_GLYPHS | set(vocab.DASH_BULLETS) | {"*", "o", "§"}
 NUMBERING = re.compile(r"^(?:\(?\d{1,3}(?:[.)]\d{1,3})*[.)]?|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$")
 CAPTION = re.compile(r"^(?i:table|tableau|figure|graphique|graph|chart|exhibit|annexe?)\s*(?:\d|[IVXLC]+\b|[A-Z](?=[-.:\s\d]|$))")
 CONTINUED = re.compile(r"\(?\b(?:suite|cont(?:inued|'d|\.)?|continuation)\b\)?", re.IGNORECASE)

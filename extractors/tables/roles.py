@@ -28,6 +28,7 @@ from typing import Optional, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
+from extractors.french.vocabulary import CHECK_MARKS
 from extractors.tables.values import clean, fold, is_deadline, is_id, is_money, is_percent, strip_bullet
 from schemas import Page
 from schemas.table import ColumnRole, Table
@@ -66,7 +67,8 @@ STATUS_WORDS = re.compile(r"^(?:realise|complete|termine|acheve|en cours|non (?:
                           r"en continu|partiellement realise|cible (?:atteinte|depassee))e?s?\b")
 INFINITIVE = re.compile(r"^[a-z]{2,}(?:er|ir|re|oir)$")
 ACTION_NOUN = re.compile(r"^[a-z]{3,}(?:tion|ment|age|ure|ance|ence)s?$")
-MARKS = {"x", "✓", "✔", "●", "■", "•", "oui", "*", "+"}
+# A timeline column's cells are ticks: the check marks, or "oui", "*", "+" typed in their place.
+MARKS = set(CHECK_MARKS) | {"oui", "*", "+"}
 YEAR_HEADER = re.compile(r"^(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?$|^(?:t|q|s)[1-4]\s*(?:19|20)\d\d$")
 
 
