@@ -11,13 +11,7 @@ from typing import Optional
 
 from extractors.tables.geometry import (
     CAPTION,
-    MAX_LINE_GAP,
-    MIN_SEPARATOR,
-    MIN_TEXT_ROWS,
     NUMBERING,
-    PROSE_LINE_WORDS,
-    PROSE_WIDTH,
-    PROSE_WORDS,
     is_bullet,
     SegmentLine,
     parse_number,
@@ -26,6 +20,7 @@ from extractors.tables.geometry import (
     Rule,
     Segment,
 )
+from extractors.tables.settings import SETTINGS
 from schemas.table import Cell, Table
 
 # --- Region detection -------------------------------------------------------------------------
@@ -35,7 +30,7 @@ def _is_prose_line(line: SegmentLine, width: float) -> bool:
     if len(line.segs) != 1:
         return False
     s = line.segs[0]
-    return s.n_words >= PROSE_WORDS and (s.x1 - s.x0) >= PROSE_WIDTH * width
+    return s.n_words >= SETTINGS.segments.prose_words and (s.x1 - s.x0) >= SETTINGS.segments.prose_width * width
 
 
 def _is_caption(line: SegmentLine) -> bool:
@@ -54,7 +49,7 @@ def _crossed_gaps(seg: Segment, gaps: list[tuple[float, float]], unit: float) ->
 def _gaps_link(a: list[tuple[float, float]], b: list[tuple[float, float]], unit: float) -> int:
     n = 0
     for g in b:
-        if any(overlap(g[0], g[1], h[0], h[1]) >= MIN_SEPARATOR * unit for h in a):
+        if any(overlap(g[0], g[1], h[0], h[1]) >= SETTINGS.segments.min_separator * unit for h in a):
             n += 1
     return n
 
@@ -72,12 +67,12 @@ def text_regions(lines: list[Optional[SegmentLine]], unit: float, page_width: fl
 
     def close():
         nonlocal chain, pending, ref_gaps, n_multi
-        if n_multi >= MIN_TEXT_ROWS:
+        if n_multi >= SETTINGS.segments.min_text_rows:
             # the last row's wrapped cells: one-cell lines right under it, set tight, away from
             # the first column (a note under the table starts at its left edge)
             left = min(lines[c].x0 for c in chain)
             for k in pending:
-                if lines[k].top - lines[chain[-1]].bottom > TRAILING_GAP * unit or lines[k].x0 <= left + 2 * unit:
+                if lines[k].top - lines[chain[-1]].bottom > SETTINGS.regions.trailing_gap * unit or lines[k].x0 <= left + 2 * unit:
                     break
                 chain.append(k)
             full = _extend_up(lines, chain, used, unit, hs, text_width) + chain
@@ -91,8 +86,8 @@ def text_regions(lines: list[Optional[SegmentLine]], unit: float, page_width: fl
             close()
             prev_bottom = None
             continue
-        if prev_bottom is not None and line.top - prev_bottom > MAX_LINE_GAP * unit and not (
-                chain and line.top - prev_bottom <= RULED_LINE_GAP * unit and _rule_between(hs, prev_bottom, line.top, lines, chain)):
+        if prev_bottom is not None and line.top - prev_bottom > SETTINGS.segments.max_line_gap * unit and not (
+                chain and line.top - prev_bottom <= SETTINGS.regions.ruled_line_gap * unit and _rule_between(hs, prev_bottom, line.top, lines, chain)):
             close()
         # lines that overlap (a superscript, a cell set lower) keep the lower bottom
         if prev_bottom is not None and line.top < prev_bottom:
@@ -105,7 +100,7 @@ def text_regions(lines: list[Optional[SegmentLine]], unit: float, page_width: fl
             continue
         if multi:
             gaps = line.gaps()
-            wide_prose = all(s.n_words >= PROSE_WORDS for s in line.segs)
+            wide_prose = all(s.n_words >= SETTINGS.segments.prose_words for s in line.segs)
             if wide_prose or _is_caption(line):  # "Table 3.    Title" splits in two at its gap
                 close()
                 continue
@@ -155,7 +150,7 @@ def _ruled_bar(line: SegmentLine, x0: float, x1: float, unit: float, hs: list[Ru
     text = " ".join(s.text for s in line.segs)
     if seg.x0 > x0 + 2 * unit or words > 25 or text.rstrip().endswith("."):
         return False
-    if any(b.x0 - a.x1 > BAR_PIECE_GAP * unit for a, b in zip(line.segs, line.segs[1:])):
+    if any(b.x0 - a.x1 > SETTINGS.regions.bar_piece_gap * unit for a, b in zip(line.segs, line.segs[1:])):
         return False
     letters = [ch for ch in text if ch.isalpha()]
     capitals = len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
@@ -181,9 +176,6 @@ def section_bar(line: SegmentLine, x0: float, unit: float) -> bool:
     return bool(seg.bold or capitals) and bool(AXIS_HEADING.match(fold(seg.text)) or NUMBERED_HEADING.match(seg.text))
 
 
-# Largest vertical gap (text heights) between two lines of one table when a rule across the table
-# lies between them (ruled rows are set with more padding than unruled ones).
-RULED_LINE_GAP = 4.0
 
 
 def _rule_between(hs: list[Rule], top: float, bottom: float, lines: list[Optional[SegmentLine]], chain: list[int]) -> bool:
@@ -192,14 +184,6 @@ def _rule_between(hs: list[Rule], top: float, bottom: float, lines: list[Optiona
     return any(top - 1 <= h.pos <= bottom + 1 and overlap(h.lo, h.hi, x0, x1) >= 0.8 * (x1 - x0) for h in hs)
 
 
-# Widest gap (text heights) between two pieces of one section bar OCR cut apart.
-BAR_PIECE_GAP = 2.5
-# Largest gap (text heights) above a wrapped line of the last row: cell text is set solid.
-TRAILING_GAP = 0.5
-# Header lines above the aligned body of a table: at most this many, each at most this far
-# (text heights) below the line above.
-MAX_HEADER_LINES = 4
-HEADER_LINE_GAP = 1.0
 
 
 def _extend_up(lines: list[Optional[SegmentLine]], chain: list[int], used: set[int], unit: float, hs: list[Rule],
@@ -212,13 +196,13 @@ def _extend_up(lines: list[Optional[SegmentLine]], chain: list[int], used: set[i
     added: list[int] = []
     below = lines[chain[0]]
     k = chain[0] - 1
-    while k >= 0 and len(added) < MAX_HEADER_LINES and k not in used:
+    while k >= 0 and len(added) < SETTINGS.regions.max_header_lines and k not in used:
         line = lines[k]
-        if line is None or below.top - line.bottom > HEADER_LINE_GAP * unit:
+        if line is None or below.top - line.bottom > SETTINGS.regions.header_line_gap * unit:
             break
         if line.x0 < x0 - unit or line.x1 > x1 + unit:
             break
-        if _is_caption(line) or _is_prose_line(line, text_width) or any(s.n_words >= PROSE_WORDS for s in line.segs):
+        if _is_caption(line) or _is_prose_line(line, text_width) or any(s.n_words >= SETTINGS.segments.prose_words for s in line.segs):
             break
         if any(line.bottom - 1.5 <= h.pos <= below.top + 1.5 and overlap(h.lo, h.hi, x0, x1) >= 0.8 * width for h in hs):
             break
@@ -235,7 +219,7 @@ def _merge_gaps(old: list[tuple[float, float]], new: list[tuple[float, float]], 
     for g in old:
         hit = None
         for j, h in enumerate(new):
-            if j not in used and overlap(g[0], g[1], h[0], h[1]) >= MIN_SEPARATOR * unit:
+            if j not in used and overlap(g[0], g[1], h[0], h[1]) >= SETTINGS.segments.min_separator * unit:
                 hit = j
                 break
         if hit is None:
@@ -289,7 +273,7 @@ def plausible_table(table: Table) -> bool:
     prose_cols = 0
     for col, cells in by_col.items():
         lines = [ln for c in cells for ln in c.text.split("\n")]
-        if len(lines) >= 3 and sum(len(ln.split()) for ln in lines) / len(lines) >= PROSE_LINE_WORDS:
+        if len(lines) >= 3 and sum(len(ln.split()) for ln in lines) / len(lines) >= SETTINGS.segments.prose_line_words:
             prose_cols += 1
     if prose_cols == len(by_col):
         return False
