@@ -379,48 +379,11 @@ def _measure(row: RowRecord, table: Table, document: Document, reader: CellReade
             measure_id, title = found, rest
     if measure_id is None and not re.search(r"[^\W\d_]{3}", title):
         return None  # no word: a speck or a rule read as text, not a measure
-    lead: list[str] = []
-    partners: list[str] = []
-    if "lead_partners" in present:
-        c = cells["lead_partners"]
-        lead, partners = lead_and_partners(c.word_lines(), c.soft())
-    if "lead" in present:
-        c = cells["lead"]
-        lead = lead + [t for t, _ in organisations(c.word_lines(), c.soft())]
-    if "partners" in present:
-        c = cells["partners"]
-        partners = partners + [t for t, _ in organisations(c.word_lines(), c.soft())]
-    indicators: list[Indicator] = []
-    if "indicators" in present:
-        targets = any("cible" in " ".join(c.evidence) for c in table.columns if c.role == "indicators")
-        indicators = indicators_of(cells["indicators"].paragraphs(), targets)
-    if row.dated_targets:
-        indicators = list(row.dated_targets)
-    elif "targets" in present:
-        target = cell_text(cells["targets"])
-        if indicators and len(indicators) == 1:
-            indicators[0] = indicators[0].model_copy(update={"target": target})
-        elif not indicators:
-            indicators = [Indicator(text=target, target=target)]
-    percent, status, parts, commentary = None, None, [], None
-    for role in ("progress", "status"):
-        if role in present and percent is None and status is None:
-            lines = cells[role].word_lines()
-            icon = _icon(lines)
-            if icon is not None:  # a symbol, read through the legend printed on the page
-                status = reader.legend(cells[role].lines[0].page).get(icon, icon)
-            else:
-                percent, status, parts = progress_of(lines)
-                # the commentary under the printed label, whole (issue 12)
-                _, commentary = cell_commentary(cells[role].paragraphs())
+    lead, partners = _organisations(cells, present)
+    indicators = _indicators(row, table, present)
+    percent, status, parts, commentary = _progress(cells, present, reader)
     category, inferred = status_of(status, percent, commentary)
-    actions = list(row.actions)
-    if "actions" in present:
-        for p in cells["actions"].paragraphs():
-            text = strip_bullet(paragraph_text(p))
-            action_id, text = split_id(text)
-            if text:
-                actions.append(Action(action_id=action_id, text=text))
+    actions = _actions(row, present)
     values = {
         "id": measure_id, "title": title or None, "lead": lead, "partners": partners, "lead_partners": lead or partners,
         "indicators": indicators, "deadline": cell_text(cells.get("deadline")), "timeline": cell_text(cells.get("deadline")),
@@ -436,6 +399,70 @@ def _measure(row: RowRecord, table: Table, document: Document, reader: CellReade
         provenance=provenance_of(row, document),
         confidence=confidence, flagged=confidence < FLAG_BELOW,
     )
+
+
+def _organisations(cells: dict[str, CellText], present: set[str]) -> tuple[list[str], list[str]]:
+    """Lead and partners: from a shared cell (its bold names lead), then from their own columns."""
+    lead: list[str] = []
+    partners: list[str] = []
+    if "lead_partners" in present:
+        c = cells["lead_partners"]
+        lead, partners = lead_and_partners(c.word_lines(), c.soft())
+    if "lead" in present:
+        c = cells["lead"]
+        lead = lead + [t for t, _ in organisations(c.word_lines(), c.soft())]
+    if "partners" in present:
+        c = cells["partners"]
+        partners = partners + [t for t, _ in organisations(c.word_lines(), c.soft())]
+    return lead, partners
+
+
+def _indicators(row: RowRecord, table: Table, present: set[str]) -> list[Indicator]:
+    """The indicators cell (with the quantity aimed at when the heading speaks of targets), or the
+    targets of the period columns; a targets column gives a lone indicator its target."""
+    cells = row.cells
+    indicators: list[Indicator] = []
+    if "indicators" in present:
+        targets = any("cible" in " ".join(c.evidence) for c in table.columns if c.role == "indicators")
+        indicators = indicators_of(cells["indicators"].paragraphs(), targets)
+    if row.dated_targets:
+        indicators = list(row.dated_targets)
+    elif "targets" in present:
+        target = cell_text(cells["targets"])
+        if indicators and len(indicators) == 1:
+            indicators[0] = indicators[0].model_copy(update={"target": target})
+        elif not indicators:
+            indicators = [Indicator(text=target, target=target)]
+    return indicators
+
+
+def _progress(cells: dict[str, CellText], present: set[str], reader: CellReader) -> tuple:
+    """(percent, status, parts, commentary) of the first progress or status cell: a symbol read
+    through the page's legend, or the printed percentage, label, parts and commentary."""
+    percent, status, parts, commentary = None, None, [], None
+    for role in ("progress", "status"):
+        if role in present and percent is None and status is None:
+            lines = cells[role].word_lines()
+            icon = _icon(lines)
+            if icon is not None:  # a symbol, read through the legend printed on the page
+                status = reader.legend(cells[role].lines[0].page).get(icon, icon)
+            else:
+                percent, status, parts = progress_of(lines)
+                # the commentary under the printed label, whole (issue 12)
+                _, commentary = cell_commentary(cells[role].paragraphs())
+    return percent, status, parts, commentary
+
+
+def _actions(row: RowRecord, present: set[str]) -> list[Action]:
+    """The actions under the measure: rows numbered under its id, then the actions cell's paragraphs."""
+    actions = list(row.actions)
+    if "actions" in present:
+        for p in row.cells["actions"].paragraphs():
+            text = strip_bullet(paragraph_text(p))
+            action_id, text = split_id(text)
+            if text:
+                actions.append(Action(action_id=action_id, text=text))
+    return actions
 
 
 def _icon(lines) -> Optional[str]:
