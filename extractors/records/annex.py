@@ -27,6 +27,7 @@ from extractors.records.measure_fields import fold, join_lines
 from extractors.records.annex_columns import distribute, indicator_cells, org_cells
 from extractors.records.annex_rows import NAME_JOINS, is_acronym, read_row, split_rows
 from extractors.records.fields import clean_text
+from extractors.records.settings import SETTINGS
 from extractors.records.units import Unit
 
 HEADER = re.compile(r"^(?:n°\s*)?(?:nom de la mesure|mesures?|m/o en charge|m/o collaborateurs|responsables?|en charge|"
@@ -34,7 +35,6 @@ HEADER = re.compile(r"^(?:n°\s*)?(?:nom de la mesure|mesures?|m/o en charge|m/o
 NAME_HEADER = re.compile(r"^(?:n°\s*)?(?:nom de la mesure|intitulé de la mesure|mesures?$)", re.I)
 NUMBER_HEADING = re.compile(r"^(?:n\s*[°o]\.?|no\.?|#|numéro)$", re.I)
 CONTINUED = re.compile(r"\s*\(\s*suite\s*\)\s*$", re.I)
-CONFIDENCE = 0.4
 # Words of column headings (folded), by the role of the column they name; FILLER joins them.
 HEADING_WORDS = {"nom": "title", "mesure": "title", "mesures": "title", "intitule": "title", "m/o": "lead",
                  "charge": "lead", "responsable": "lead", "responsables": "lead", "porteur": "lead",
@@ -346,5 +346,5 @@ def units_to_annex_measures(units: list[Unit], file: str, skip: set[int]) -> lis
             status_inferred=found.inferred if found else False,
             provenance=Provenance(file=file, page=draft.unit.page, bbox=draft.unit.bbox,
                                   line=draft.unit.line if draft.unit.bbox is None else None),
-            confidence=CONFIDENCE, flagged=True))
+            confidence=SETTINGS.annex_confidence, flagged=True))
     return measures

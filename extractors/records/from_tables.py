@@ -26,7 +26,7 @@ spans are the grid's; what is read here is what the rows mean:
 
 Each measure gets a confidence from how many of the table's roles its row filled (the title and,
 when the table numbers its rows, the id weigh most), lowered for poorly read OCR words; below
-`FLAG_BELOW` it is flagged, never dropped. `provenance` is the file, the page of the row's first
+`RecordSettings.flag_below` it is flagged, never dropped. `provenance` is the file, the page of the row's first
 cell and the box of its cells on that page.
 """
 from __future__ import annotations
@@ -64,11 +64,11 @@ from extractors.records.table_rows import (
 from extractors.tables.roles import AXIS_HEADING, fiche_labels, is_measure_table
 from extractors.tables.values import clean, fold, strip_bullet
 from extractors.records.progress import cell_commentary, status_of
+from extractors.records.settings import SETTINGS
 from schemas import Document
 from schemas.records import Action, Indicator, Measure
 from schemas.table import Cell, Table
 
-FLAG_BELOW = 0.6
 SPANNING = ("theme", "group")  # column roles whose values carry down to the rows under them
 
 
@@ -397,7 +397,7 @@ def _measure(row: RowRecord, table: Table, document: Document, reader: CellReade
         deadline=values["deadline"], resources=values["resources"], progress_percent=percent, progress=parts,
         status_text=commentary or status, status=category, status_inferred=inferred, actions=actions,
         provenance=provenance_of(row, document),
-        confidence=confidence, flagged=confidence < FLAG_BELOW,
+        confidence=confidence, flagged=confidence < SETTINGS.flag_below,
     )
 
 
