@@ -30,18 +30,19 @@ def _text_cores(lines: list[SegmentLine], x0: float, x1: float, unit: float) -> 
     wrapped line of a long cell, should not fill a gap the other lines leave open); a run left open by all but ~12% of the
     multi-segment lines is still a gap, so a few spanning headers do not join two columns.
     """
-    step = 0.5
+    tolerances = SETTINGS.grid
+    step = tolerances.cover_step
     n = max(1, int((x1 - x0) / step) + 1)
     cover = [0.0] * n
     for line in lines:
-        mark = 0.2 if len(line.segs) < 2 and len(lines) > 3 else 1.0
+        mark = tolerances.single_segment_cover if len(line.segs) < 2 and len(lines) > 3 else 1.0
         for s in line.segs:
             a = max(0, int((s.x0 - x0) / step))
             b = min(n - 1, int((s.x1 - x0) / step))
             for i in range(a, b + 1):
                 cover[i] += mark
     n_multi = sum(1 for l in lines if len(l.segs) >= 2)
-    threshold = max(0.25, 0.12 * n_multi)
+    threshold = max(tolerances.min_open_cover, tolerances.open_share * n_multi)
     cores: list[list[float]] = []
     start = None
     for i in range(n):
@@ -208,10 +209,10 @@ def _vertical_cuts(vs: list[Rule], frame: BBox) -> list[float]:
     covered: dict[float, float] = {}
     for v in vs:
         if x0 + 2 < v.pos < x1 - 2:
-            pos = next((p for p in covered if abs(p - v.pos) <= 1.5), v.pos)
+            pos = next((p for p in covered if abs(p - v.pos) <= SETTINGS.grid.rule_join), v.pos)
             covered[pos] = covered.get(pos, 0.0) + max(0.0, overlap(v.lo, v.hi, top, bottom))
     height = bottom - top
-    cuts = [pos for pos, length in covered.items() if length >= 0.5 * height]
+    cuts = [pos for pos, length in covered.items() if length >= SETTINGS.grid.rule_cross_share * height]
     return sorted(cuts)
 
 

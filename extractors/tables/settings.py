@@ -99,6 +99,19 @@ class GridSettings:
     column_split_gap: float = 0.45
     # Group headers are looked for among the first lines of a table only.
     header_zone_lines: int = 4
+    # Columns of aligned text are the runs of x that the table's lines leave open, measured every
+    # `cover_step` points. A one-segment line (a wrapped line of a long cell) covers at a fifth of a
+    # line's weight in tables of more than three lines; a run covered by no more than `open_share`
+    # of the multi-segment lines (or `min_open_cover`, whichever is more) is still open, so a few
+    # spanning headers do not join two columns.
+    cover_step: float = 0.5
+    single_segment_cover: float = 0.2
+    open_share: float = 0.12
+    min_open_cover: float = 0.25
+    # Pieces of vertical rule at x this close (points) are one rule (a rule drawn cell by cell);
+    # a rule cuts the table into columns where it crosses this share of the table's height.
+    rule_join: float = 1.5
+    rule_cross_share: float = 0.5
 
 
 @dataclass(frozen=True)
