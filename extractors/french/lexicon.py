@@ -27,7 +27,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from extractors.errors import LexiconUnavailable
 
@@ -165,50 +165,65 @@ def expand_dic(dic: Path, aff: Path) -> dict[str, int]:
                 continue
             if need_affix not in flags:
                 add(stem, stem_bits)
-            suffix_forms: list[tuple[str, bool, int]] = []  # (form, may take a cross-product prefix, bits)
-            for flag in flags:
-                if flag not in suffixes:
-                    continue
-                cross, rules = suffixes[flag]
-                for rule in rules:
-                    form = _apply_suffix(stem, rule)
-                    if form is None:
-                        continue
-                    # A verb's forms carry the suffix's tags (po:ppas...), a noun's the stem's plus is:pl.
-                    bits = rule.tags | (stem_bits & ~(FEM | MAS | SG | PL) if not rule.tags & (INF | PPAS | PPRE | FINITE) else 0)
-                    if rule.tags & (FEM | MAS) == 0:
-                        bits |= stem_bits & (FEM | MAS)
-                    if rule.tags & (INF | PPAS | PPRE | FINITE) and stem_bits & (NOUN | ADJ) and form == stem:
-                        bits |= stem_bits
-                    if need_affix not in _split_flags(rule.flags):
-                        add(form, bits)
-                    suffix_forms.append((form, cross, bits))
-            for flag in flags:
-                if flag not in prefixes:
-                    continue
-                cross, rules = prefixes[flag]
-                for rule in rules:
-                    if ELIDED_PREFIX.search(rule.add):
-                        continue
-                    bases = [(stem, stem_bits)] + ([(f, b) for f, c, b in suffix_forms if c] if cross else [])
-                    cont = _split_flags(rule.flags)
-                    for base, bits in bases:
-                        form = _apply_prefix(base, rule)
-                        if form is None:
-                            continue
-                        if base == stem and need_affix in cont:
-                            # the prefix needs a suffix too (kilo- + mètre + s): apply the prefix's own suffixes
-                            for cflag in cont:
-                                if cflag in suffixes:
-                                    for srule in suffixes[cflag][1]:
-                                        sform = _apply_suffix(form, srule)
-                                        if sform is not None:
-                                            add(sform, bits | srule.tags)
-                            continue
-                        add(form, bits)
+            suffix_forms = _add_suffixed(stem, stem_bits, flags, suffixes, need_affix, add)
+            _add_prefixed(stem, stem_bits, flags, prefixes, suffixes, need_affix, suffix_forms, add)
     for form in banned:
         forms.pop(form, None)
     return {f: b for f, b in forms.items() if f and (not ELIDED_PREFIX.search(f) or _is_lexical_apostrophe(f))}
+
+
+def _add_suffixed(stem: str, stem_bits: int, flags, suffixes: dict, need_affix: str,
+                  add: Callable[[str, int], None]) -> list[tuple[str, bool, int]]:
+    """The stem's suffixed forms, added with their bits (those whose rule needs a further affix are
+    not words alone); returned as (form, may take a cross-product prefix, bits) for the prefixes."""
+    suffix_forms: list[tuple[str, bool, int]] = []
+    for flag in flags:
+        if flag not in suffixes:
+            continue
+        cross, rules = suffixes[flag]
+        for rule in rules:
+            form = _apply_suffix(stem, rule)
+            if form is None:
+                continue
+            # A verb's forms carry the suffix's tags (po:ppas...), a noun's the stem's plus is:pl.
+            bits = rule.tags | (stem_bits & ~(FEM | MAS | SG | PL) if not rule.tags & (INF | PPAS | PPRE | FINITE) else 0)
+            if rule.tags & (FEM | MAS) == 0:
+                bits |= stem_bits & (FEM | MAS)
+            if rule.tags & (INF | PPAS | PPRE | FINITE) and stem_bits & (NOUN | ADJ) and form == stem:
+                bits |= stem_bits
+            if need_affix not in _split_flags(rule.flags):
+                add(form, bits)
+            suffix_forms.append((form, cross, bits))
+    return suffix_forms
+
+
+def _add_prefixed(stem: str, stem_bits: int, flags, prefixes: dict, suffixes: dict, need_affix: str,
+                  suffix_forms: list[tuple[str, bool, int]], add: Callable[[str, int], None]) -> None:
+    """The stem's prefixed forms (and its suffixed forms' where the prefix combines with them);
+    elided prefixes (l', d') are left out: the lexicon holds words, not elisions."""
+    for flag in flags:
+        if flag not in prefixes:
+            continue
+        cross, rules = prefixes[flag]
+        for rule in rules:
+            if ELIDED_PREFIX.search(rule.add):
+                continue
+            bases = [(stem, stem_bits)] + ([(f, b) for f, c, b in suffix_forms if c] if cross else [])
+            cont = _split_flags(rule.flags)
+            for base, bits in bases:
+                form = _apply_prefix(base, rule)
+                if form is None:
+                    continue
+                if base == stem and need_affix in cont:
+                    # the prefix needs a suffix too (kilo- + mètre + s): apply the prefix's own suffixes
+                    for cflag in cont:
+                        if cflag in suffixes:
+                            for srule in suffixes[cflag][1]:
+                                sform = _apply_suffix(form, srule)
+                                if sform is not None:
+                                    add(sform, bits | srule.tags)
+                    continue
+                add(form, bits)
 
 
 def _is_lexical_apostrophe(form: str) -> bool:

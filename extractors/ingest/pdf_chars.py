@@ -20,6 +20,7 @@ from typing import Any, Iterator, Optional
 
 import pypdfium2.raw as pdfium_c
 
+from extractors.tables.settings import SETTINGS as TABLE_SETTINGS
 from schemas.table import Ruling, Shade
 
 # "ABCDEF+Arial-BoldMT": six capitals and a plus mark a font subset embedded in the file.
@@ -310,13 +311,11 @@ def page_rulings(page, transform: PageTransform | None = None) -> list[Ruling]:
     thin enough to be a line, and the four sides of stroked rectangles. Filled rectangles without
     a stroke are shading (some producers paint a highlight behind every text line of a cell).
     """
-    from extractors.tables.geometry import MAX_RULING_THICKNESS, MIN_RULING_LENGTH
-
     transform = transform or PageTransform.of(page)
     out: list[Ruling] = []
 
     def add(x0: float, top: float, x1: float, bottom: float) -> None:
-        if max(x1 - x0, bottom - top) >= MIN_RULING_LENGTH and min(x1 - x0, bottom - top) <= MAX_RULING_THICKNESS:
+        if max(x1 - x0, bottom - top) >= TABLE_SETTINGS.rulings.min_length and min(x1 - x0, bottom - top) <= TABLE_SETTINGS.rulings.max_thickness:
             out.append(Ruling(x0=x0, top=top, x1=x1, bottom=bottom))
 
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
@@ -331,7 +330,7 @@ def page_rulings(page, transform: PageTransform | None = None) -> list[Ruling]:
             user = [(a * px + c * py + e, b * px + d * py + f) for px, py in points]
             xs, ys = [p[0] for p in user], [p[1] for p in user]
             x0, top, x1, bottom = transform.box(min(xs), min(ys), max(xs), max(ys))
-            if min(x1 - x0, bottom - top) <= MAX_RULING_THICKNESS:
+            if min(x1 - x0, bottom - top) <= TABLE_SETTINGS.rulings.max_thickness:
                 add(x0, top, x1, bottom)
             elif straight and stroke.value and _is_rectangle(user):
                 add(x0, top, x1, top)
@@ -351,8 +350,6 @@ def page_shades(page, transform: PageTransform | None = None) -> list[Shade]:
     """Filled rectangles of a pypdfium2 page, with their colour (for `Page.shades`): the
     backgrounds of shaded table cells, which may carry what a cell says (a year shaded in a
     chronogram, a status colour). Thin ones are rulings (`page_rulings`), white ones paper."""
-    from extractors.tables.geometry import MAX_RULING_THICKNESS
-
     transform = transform or PageTransform.of(page)
     area = transform.width * transform.height
     out: list[Shade] = []
@@ -373,7 +370,7 @@ def page_shades(page, transform: PageTransform | None = None) -> list[Shade]:
                 continue
             xs, ys = [p[0] for p in user], [p[1] for p in user]
             x0, top, x1, bottom = transform.box(min(xs), min(ys), max(xs), max(ys))
-            if min(x1 - x0, bottom - top) <= MAX_RULING_THICKNESS or (x1 - x0) * (bottom - top) > MAX_SHADE_SHARE * area:
+            if min(x1 - x0, bottom - top) <= TABLE_SETTINGS.rulings.max_thickness or (x1 - x0) * (bottom - top) > MAX_SHADE_SHARE * area:
                 continue
             out.append(Shade(x0=round(x0, 2), top=round(top, 2), x1=round(x1, 2), bottom=round(bottom, 2), color=color))
     return out

@@ -27,6 +27,7 @@ from extractors.records.measure_fields import fold, join_lines
 from extractors.records.annex_columns import distribute, indicator_cells, org_cells
 from extractors.records.annex_rows import NAME_JOINS, is_acronym, read_row, split_rows
 from extractors.records.fields import clean_text
+from extractors.records.settings import SETTINGS
 from extractors.records.units import Unit
 
 HEADER = re.compile(r"^(?:n°\s*)?(?:nom de la mesure|mesures?|m/o en charge|m/o collaborateurs|responsables?|en charge|"
@@ -34,7 +35,6 @@ HEADER = re.compile(r"^(?:n°\s*)?(?:nom de la mesure|mesures?|m/o en charge|m/o
 NAME_HEADER = re.compile(r"^(?:n°\s*)?(?:nom de la mesure|intitulé de la mesure|mesures?$)", re.I)
 NUMBER_HEADING = re.compile(r"^(?:n\s*[°o]\.?|no\.?|#|numéro)$", re.I)
 CONTINUED = re.compile(r"\s*\(\s*suite\s*\)\s*$", re.I)
-CONFIDENCE = 0.4
 # Words of column headings (folded), by the role of the column they name; FILLER joins them.
 HEADING_WORDS = {"nom": "title", "mesure": "title", "mesures": "title", "intitule": "title", "m/o": "lead",
                  "charge": "lead", "responsable": "lead", "responsables": "lead", "porteur": "lead",
@@ -108,117 +108,154 @@ def _row_number(unit: Unit, expected: Optional[int]) -> Optional[int]:
     return number if ok else None
 
 
-def read_pages(units: list[Unit], start: int, skip: set[int]) -> list[TablePage]:
-    pages = [TablePage()]
-    in_progress = False
+@dataclass
+class PageReader:
+    """What `read_pages` knows as it walks the units: the table pages so far, whether it is on a
+    progress page, the current theme, the row number it expects next, the column section the
+    lines go to, and the rows still waiting for their name."""
+
+    pages: list[TablePage] = field(default_factory=lambda: [TablePage()])
+    in_progress: bool = False
     theme: Optional[str] = None
     expected: Optional[int] = None
     section: Optional[tuple] = None  # ("titles"|"rows"|"orgs"|"indicators", band[, draft])
     group: Optional[set[str]] = None  # roles of the heading lines read in a row
-    waiting: list[Draft] = []
+    waiting: list[Draft] = field(default_factory=list)
     last_title: Optional[Draft] = None
 
-    def band_for(page: TablePage, has) -> Band:
-        for band in page.bands:
-            if not has(band):
-                return band
-        page.bands.append(Band(theme))
-        return page.bands[-1]
+    @property
+    def page(self) -> TablePage:
+        return self.pages[-1]
 
-    for i in range(start, len(units)):
-        unit = units[i]
+    def read(self, unit: Unit) -> None:
+        """One unit: a progress heading, a theme row, a column heading, a numbered row, or a line
+        of the current column section."""
         text = unit.text.strip()
-        if i in skip or unit.kind in ("row", "note"):
-            continue
-        page = pages[-1]
         if progress.is_heading(unit):
-            in_progress, group, section = True, None, None
-            page.progress_blocks.append([])
-            continue
+            self.in_progress, self.group, self.section = True, None, None
+            self.page.progress_blocks.append([])
+            return
         roles = heading_roles(unit)
         theme_row = _is_theme(unit)
         if not roles and not theme_row and unit.repeated and len(text.split()) >= 4:
-            continue  # running heads and feet, legends printed on every page (not "MESS", "100 %", dates)
-        if (roles or theme_row) and in_progress:
-            pages.append(TablePage())
-            page, in_progress = pages[-1], False
+            return  # running heads and feet, legends printed on every page (not "MESS", "100 %", dates)
+        if (roles or theme_row) and self.in_progress:
+            self.pages.append(TablePage())
+            self.in_progress = False
         if theme_row:
-            theme = f"{unit.number}. {clean_text(CONTINUED.sub('', text))}"
-            page.bands.append(Band(theme))
-            group, section = None, None
-            continue
+            self.theme = f"{unit.number}. {clean_text(CONTINUED.sub('', text))}"
+            self.page.bands.append(Band(self.theme))
+            self.group, self.section = None, None
+            return
         if roles:
-            new_group = group is None
-            group = (group or set()) | roles
-            kind = "titles" if "title" in group else "orgs" if group & {"lead", "partners"} else (
-                "indicators" if "indicators" in group else None)
-            if kind is None or (not new_group and section is not None and section[0] == kind):
-                continue  # the heading goes on over a second line
-            if kind == "titles":
-                band = page.bands[-1] if page.bands and not page.bands[-1].titled else None
-                if band is None:
-                    band = Band(theme)
-                    page.bands.append(band)
-                band.titled = True
-            elif kind == "orgs":
-                band = band_for(page, lambda b: b.org_blocks is not None or any(d.orgs or d.row_units for d in b.drafts))
-                band.org_blocks = band.org_blocks or []
-            else:
-                band = band_for(page, lambda b: b.indicator_lines is not None)
-                band.indicator_lines = band.indicator_lines or []
-            section = (kind, band)
-            continue
-        group = None
-        if in_progress:
-            if page.progress_blocks:
-                page.progress_blocks[-1].append(unit)
-            continue
-        band = page.bands[-1] if page.bands else None
-        if unit.kind == "number" and _row_number(unit, expected) is not None:
+            self.open_section(roles)
+            return
+        self.group = None
+        if self.in_progress:
+            if self.page.progress_blocks:
+                self.page.progress_blocks[-1].append(unit)
+            return
+        if self.open_row(unit) or self.section is None:
+            return
+        self.add_to_section(unit, text)
+
+    def band_for(self, has) -> Band:
+        """The page's first band without what `has` looks for, or a new one."""
+        for band in self.page.bands:
+            if not has(band):
+                return band
+        self.page.bands.append(Band(self.theme))
+        return self.page.bands[-1]
+
+    def last_band(self) -> Band:
+        """The page's last band, or a new one when the page has none."""
+        if not self.page.bands:
+            self.page.bands.append(Band(self.theme))
+        return self.page.bands[-1]
+
+    def open_section(self, roles: set[str]) -> None:
+        """A column heading: the lines under it are that column's cells, for the first band of the
+        page that has none yet (a title heading opens a band when the last one has its titles)."""
+        new_group = self.group is None
+        group = self.group = (self.group or set()) | roles
+        kind = "titles" if "title" in group else "orgs" if group & {"lead", "partners"} else (
+            "indicators" if "indicators" in group else None)
+        if kind is None or (not new_group and self.section is not None and self.section[0] == kind):
+            return  # the heading goes on over a second line
+        page = self.page
+        if kind == "titles":
+            band = page.bands[-1] if page.bands and not page.bands[-1].titled else None
             if band is None:
-                band = Band(theme)
+                band = Band(self.theme)
                 page.bands.append(band)
+            band.titled = True
+        elif kind == "orgs":
+            band = self.band_for(lambda b: b.org_blocks is not None or any(d.orgs or d.row_units for d in b.drafts))
+            band.org_blocks = band.org_blocks or []
+        else:
+            band = self.band_for(lambda b: b.indicator_lines is not None)
+            band.indicator_lines = band.indicator_lines or []
+        self.section = (kind, band)
+
+    def open_row(self, unit: Unit) -> bool:
+        """A row with the number expected next: a bare number ("12") whose name comes later under
+        the next title heading, or a numbered line whose cells the OCR merged into its lines."""
+        if unit.kind == "number" and _row_number(unit, self.expected) is not None:
+            band = self.last_band()
             draft = Draft(int(unit.number), band.theme, unit)
             band.drafts.append(draft)
-            waiting.append(draft)
-            expected, section = draft.number + 1, None
-            continue
-        number = _row_number(unit, expected) if unit.kind == "item" else None
-        if number is not None:
-            if band is None:
-                band = Band(theme)
-                page.bands.append(band)
-            first = re.sub(r"^\s*\d{1,2}[.)]?\s+", "", unit.lines[0]) if unit.lines else unit.text
-            draft = Draft(number, band.theme, unit, row_units=[[first] + unit.lines[1:]])
-            band.drafts.append(draft)
-            expected, section = number + 1, ("rows", band, draft)
-            continue
-        if section is None:
-            continue
-        kind, band = section[0], section[1]
+            self.waiting.append(draft)
+            self.expected, self.section = draft.number + 1, None
+            return True
+        number = _row_number(unit, self.expected) if unit.kind == "item" else None
+        if number is None:
+            return False
+        band = self.last_band()
+        first = re.sub(r"^\s*\d{1,2}[.)]?\s+", "", unit.lines[0]) if unit.lines else unit.text
+        draft = Draft(number, band.theme, unit, row_units=[[first] + unit.lines[1:]])
+        band.drafts.append(draft)
+        self.expected, self.section = number + 1, ("rows", band, draft)
+        return True
+
+    def add_to_section(self, unit: Unit, text: str) -> None:
+        """A line under a column heading (or of a merged row) joins that column's cells."""
+        kind, band = self.section[0], self.section[1]
         if kind == "rows":
             if unit.kind == "item" and unit.number and len(text) > 150:
-                continue  # a footnote printed among the rows ("2 Dans le cadre du Plan…")
-            section[2].row_units.append(list(unit.lines) or [text])
+                return  # a footnote printed among the rows ("2 Dans le cadre du Plan…")
+            self.section[2].row_units.append(list(unit.lines) or [text])
         elif kind == "orgs":
             if unit.gap_before or not band.org_blocks:
                 band.org_blocks.append([])
             band.org_blocks[-1].extend(unit.lines or [text])
         elif kind == "indicators":
             band.indicator_lines.extend((line, unit.gap_before and n == 0) for n, line in enumerate(unit.lines or [text]))
-        elif kind == "titles":
-            if unit.kind not in ("para", "heading", "item"):
-                continue
-            if last_title is not None and text[:1].islower():  # a name cut by a blank line
-                last_title.title.append(text)
-            elif waiting:
-                last_title = waiting.pop(0)
-                last_title.title.append(text)
-            elif expected is not None:
-                last_title = Draft(expected, band.theme, unit, title=[text])
-                band.drafts.append(last_title)
-                expected += 1
-    return pages
+        elif kind == "titles" and unit.kind in ("para", "heading", "item"):
+            self.add_title(band, unit, text)
+
+    def add_title(self, band: Band, unit: Unit, text: str) -> None:
+        """A name under the title heading: the rest of a name cut by a blank line, the name of the
+        first bare-numbered row still waiting, or a row of its own with the next number."""
+        if self.last_title is not None and text[:1].islower():  # a name cut by a blank line
+            self.last_title.title.append(text)
+        elif self.waiting:
+            self.last_title = self.waiting.pop(0)
+            self.last_title.title.append(text)
+        elif self.expected is not None:
+            self.last_title = Draft(self.expected, band.theme, unit, title=[text])
+            band.drafts.append(self.last_title)
+            self.expected += 1
+
+
+def read_pages(units: list[Unit], start: int, skip: set[int]) -> list[TablePage]:
+    """The table pages of a flattened annex from unit `start` on (units in `skip`, table rows
+    and notes left out), each with its bands of rows and its progress blocks."""
+    reader = PageReader()
+    for i in range(start, len(units)):
+        if i in skip or units[i].kind in ("row", "note"):
+            continue
+        reader.read(units[i])
+    return reader.pages
 
 
 def _vocabulary(pages: list[TablePage]) -> frozenset[str]:
@@ -309,5 +346,5 @@ def units_to_annex_measures(units: list[Unit], file: str, skip: set[int]) -> lis
             status_inferred=found.inferred if found else False,
             provenance=Provenance(file=file, page=draft.unit.page, bbox=draft.unit.bbox,
                                   line=draft.unit.line if draft.unit.bbox is None else None),
-            confidence=CONFIDENCE, flagged=True))
+            confidence=SETTINGS.annex_confidence, flagged=True))
     return measures

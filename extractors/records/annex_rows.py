@@ -30,6 +30,7 @@ from schemas.records import Indicator
 
 from extractors.records.measure_fields import fold, is_deadline, join_lines, target_of
 from extractors.records.fields import ACRONYM, HYPHENATED_NAME, split_orgs
+from extractors.records.settings import SETTINGS
 
 # Head nouns of organisation names (folded prefixes), the words a public body's name opens with.
 ORG_HEADS = ("ministere", "office", "federation", "commission", "conseil", "comite", "bureau", "secretariat",
@@ -42,7 +43,6 @@ NAME_JOINS = {"de", "des", "du", "d'", "la", "le", "les", "l'"}
 # Lower-case words that never go on a name: they open another complement or a sentence.
 NAME_STOPS = {"à", "a", "au", "aux", "en", "pour", "qui", "que", "dans", "sur", "avec", "entre", "par", "afin", "selon",
               "est", "sont", "ont", "soit", "d'un", "d'une"}
-MAX_NAME_WORDS = 8
 NOISE = re.compile(r"^[^\w(«\"]+$")  # OCR specks read as tokens (". )", "]", "|")
 
 
@@ -91,7 +91,7 @@ def _name_end(tokens: list[str], i: int, listed: bool, vocabulary: frozenset[str
                 break
     elif is_head(token):
         j, words = i + 1, 1
-        while j < n and not _sep(tokens[j - 1]) and words < MAX_NAME_WORDS:
+        while j < n and not _sep(tokens[j - 1]) and words < SETTINGS.max_name_words:
             word, prev = fold(_core(tokens[j])), fold(_core(tokens[j - 1]))
             if word in NAME_JOINS or word.startswith(("d'", "l'")) and word not in NAME_STOPS:
                 j += 1

@@ -176,7 +176,6 @@ def read_body(units: list[Unit], uses_keywords: bool, sub_items: set[int]) -> tu
     entries: list[Entry] = []
     section: Optional[str] = None
     had_section = False
-    styles: dict[str, str] = {}
     seen_kinds: list[str] = []
     loose: list[Unit] = []
     periods: list[str] = []
@@ -194,48 +193,62 @@ def read_body(units: list[Unit], uses_keywords: bool, sub_items: set[int]) -> tu
                 body.structured = True
             continue
         if f := field_of(unit):
-            name, value = f
-            body.structured = body.labelled = True
-            if name == "lead":
-                body.lead.extend(split_orgs(value))
-            elif name == "collaborators":
-                body.collaborators.extend(split_orgs(value))
-            elif name == "deadline":
-                body.deadline = value
-            elif name == "resources":
-                body.resources = value
-            elif name == "indicators":
-                body.indicators.append(indicator_of(value))
-            elif name == "targets" and body.indicators:
-                body.indicators[-1]["target"] = value
-            elif name == "targets":
-                body.indicators.append({"text": value, "target": value, "deadline": None})
-            elif name == "actions":
-                body.actions.append({"action_id": None, "text": clean_text(value), "lead": []})
+            _set_field(body, *f)
             continue
         if section == "indicators" and _indicator_table_line(unit, entries, periods):
             continue
         if section in ("actions", "indicators"):
             if unit.kind == "item" or (unit.kind in ("para", "heading") and not is_prose(unit) and _entry_like(unit.text)):
-                style = "item" if unit.kind == "item" else "para"
-                styles.setdefault(section, style)
                 entries.append(Entry(section, unit))
             continue
-        if section in ("lead", "collaborators"):
-            getattr(body, section).extend(split_orgs(clean_text(unit.text)))
-            continue
-        if section == "deadline":
-            body.deadline = clean_text(unit.text)
-            continue
-        if section == "targets":
-            if body.indicators:
-                body.indicators[-1]["target"] = clean_text(unit.text)
-            continue
-        if section == "resources":
-            body.resources = clean_text(unit.text)
-            continue
-        loose.append(unit)
-    # Without keyword sections, a numbered (or bulleted) list after the description holds the actions.
+        if not _set_section_value(body, section, unit):
+            loose.append(unit)
+    _read_loose(body, loose, uses_keywords, sub_items, had_section)
+    entries = _settle_styles(entries, seen_kinds)
+    return body, entries, had_section
+
+
+def _set_field(body: Body, name: str, value: str) -> None:
+    """A labelled field ("Échéance : 2025", "Responsable : DINUM") into the body."""
+    body.structured = body.labelled = True
+    if name == "lead":
+        body.lead.extend(split_orgs(value))
+    elif name == "collaborators":
+        body.collaborators.extend(split_orgs(value))
+    elif name == "deadline":
+        body.deadline = value
+    elif name == "resources":
+        body.resources = value
+    elif name == "indicators":
+        body.indicators.append(indicator_of(value))
+    elif name == "targets" and body.indicators:
+        body.indicators[-1]["target"] = value
+    elif name == "targets":
+        body.indicators.append({"text": value, "target": value, "deadline": None})
+    elif name == "actions":
+        body.actions.append({"action_id": None, "text": clean_text(value), "lead": []})
+
+
+def _set_section_value(body: Body, section: Optional[str], unit: Unit) -> bool:
+    """A line under a keyword section that holds one value (organisations, deadline, target,
+    resources) into the body; False when the section is none of those."""
+    if section in ("lead", "collaborators"):
+        getattr(body, section).extend(split_orgs(clean_text(unit.text)))
+    elif section == "deadline":
+        body.deadline = clean_text(unit.text)
+    elif section == "targets":
+        if body.indicators:
+            body.indicators[-1]["target"] = clean_text(unit.text)
+    elif section == "resources":
+        body.resources = clean_text(unit.text)
+    else:
+        return False
+    return True
+
+
+def _read_loose(body: Body, loose: list[Unit], uses_keywords: bool, sub_items: set[int], had_section: bool) -> None:
+    """The units under no section: the description, and without keyword sections, a numbered (or
+    bulleted) list after the description holds the actions."""
     description: list[Unit] = []
     for k, unit in enumerate(loose):
         listed = id(unit) in sub_items or (unit.kind == "item" and not uses_keywords and not _introduced(loose, k))
@@ -245,8 +258,6 @@ def read_body(units: list[Unit], uses_keywords: bool, sub_items: set[int]) -> tu
         elif not body.actions:
             description.append(unit)
     body.description = description
-    entries = _settle_styles(entries, seen_kinds)
-    return body, entries, had_section
 
 
 def _settle_styles(entries: list[Entry], seen_kinds: list[str]) -> list[Entry]:

@@ -7,9 +7,11 @@ import re
 import unicodedata
 from typing import Optional
 
-MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-          "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12}
-MONTH_RE = "|".join(MONTHS)
+from extractors.french.vocabulary import MONTH_PATTERN, MONTH_SPELLINGS
+
+# Month spellings (accented and folded) and their numbers, for dates of running text.
+MONTHS = MONTH_SPELLINGS
+MONTH_RE = MONTH_PATTERN
 APPROX = {"dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "quarantaine": 40,
           "cinquantaine": 50, "soixantaine": 60, "centaine": 100}
 STOP_WORDS = {

@@ -26,13 +26,14 @@ spans are the grid's; what is read here is what the rows mean:
 
 Each measure gets a confidence from how many of the table's roles its row filled (the title and,
 when the table numbers its rows, the id weigh most), lowered for poorly read OCR words; below
-`FLAG_BELOW` it is flagged, never dropped. `provenance` is the file, the page of the row's first
+`RecordSettings.flag_below` it is flagged, never dropped. `provenance` is the file, the page of the row's first
 cell and the box of its cells on that page.
 """
 from __future__ import annotations
 
 import re
 import statistics
+from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from extractors.records.measure_fields import (
@@ -63,11 +64,11 @@ from extractors.records.table_rows import (
 from extractors.tables.roles import AXIS_HEADING, fiche_labels, is_measure_table
 from extractors.tables.values import clean, fold, strip_bullet
 from extractors.records.progress import cell_commentary, status_of
+from extractors.records.settings import SETTINGS
 from schemas import Document
 from schemas.records import Action, Indicator, Measure
 from schemas.table import Cell, Table
 
-FLAG_BELOW = 0.6
 SPANNING = ("theme", "group")  # column roles whose values carry down to the rows under them
 
 
@@ -140,50 +141,81 @@ def _place_under_headings(row: RowRecord, numbered: dict[str, str]) -> None:
 # --- Rows ---------------------------------------------------------------------------------------------
 
 
-def _read_table(table: Table, reader: CellReader, context: tuple[Optional[str], Optional[str]]) -> list[RowRecord]:
+@dataclass
+class TableView:
+    """What every row of a measure table is read against, worked out once per table: the column
+    of each role, the cell over each slot, the right edge of each column's text on each page, and
+    how the table numbers its rows."""
+
+    roles: dict[int, str]  # column -> role
+    by_role: dict[str, int]  # role -> its first column
+    grid: dict[tuple[int, int], Cell]  # (row, col) -> the cell over it
+    right: dict[tuple[int, int], float]  # (col, page) -> right edge of the column's text
+    numbered: bool  # the id column numbers the rows
+    hierarchical: bool  # ids of three levels and more
+    segment_starts: set[int]  # first rows of the table's pieces (page breaks)
+
+    @property
+    def title_col(self) -> int:
+        return self.by_role["title"]
+
+    @property
+    def id_col(self) -> Optional[int]:
+        return self.by_role.get("id")
+
+
+def _table_view(table: Table, reader: CellReader) -> TableView:
     roles = {c.col: c.role for c in table.columns if c.role}
-    by_role = {}
+    by_role: dict[str, int] = {}
     for col, role in sorted(roles.items()):
         by_role.setdefault(role, col)
-    title_col = by_role["title"]
     id_col = by_role.get("id")
     grid: dict[tuple[int, int], Cell] = {}
     for cell in table.cells:
         for r in range(cell.row, cell.row + cell.row_span):
             for c in range(cell.col, cell.col + cell.col_span):
                 grid[(r, c)] = cell
-    right: dict[tuple[int, int], float] = {}  # right edge of each column's text on each page
+    right: dict[tuple[int, int], float] = {}
     for cell in table.cells:
         if cell.col_span == 1 and cell.bbox is not None:
             key = (cell.col, cell.page)
             right[key] = max(right.get(key, float("-inf")), reader.right_edge(cell))
     numbered = id_col is not None and sum(
         1 for r in range(table.header_rows, table.n_rows) if id_of(grid.get((r, id_col))) is not None) >= 2
-    # bars name the theme, or the group under a section heading printed above the table
-    sections = [h for h in table.headings if _sectioned(h)]
-    bars = any(_bar(table, r, *_row_cells(grid, r), title_col, reader) for r in range(table.header_rows, table.n_rows))
-    if bars:
-        theme, group = (theme_text(sections[-1]), None) if sections else (None, None)
-        bars_level = "group" if sections else "theme"
-    else:
-        theme, group = context
-        if "group" in by_role and group is not None:
-            theme, group = group, None  # the table names its groups: the nearest heading is the theme
-        bars_level = "theme"
-    carried: dict[str, Optional[str]] = {}
-    rows: list[RowRecord] = []
-    segment_starts = {s.first_row for s in table.provenance.segments}
     ids = [id_of(grid.get((r, id_col))) for r in range(table.header_rows, table.n_rows)] if id_col is not None else []
     well_formed = [i for i in ids if i and ID.match(i) and i[:1].isdigit()]
     # ids of three levels and more ("1.1.2", "1.1.2.3"): damaged ones are mended from the sequence
     # as they are read (two-level ids are left to `repair_ids`, which knows the theme bars)
     hierarchical = len(well_formed) >= 3 and sum(1 for i in well_formed if i.count(".") >= 2) >= 0.5 * len(well_formed)
+    return TableView(roles, by_role, grid, right, numbered, hierarchical, {s.first_row for s in table.provenance.segments})
+
+
+def _opening_context(table: Table, view: TableView, reader: CellReader,
+                     context: tuple[Optional[str], Optional[str]]) -> tuple[Optional[str], Optional[str], str]:
+    """The theme and group of the first rows, and what the table's bars name ("theme" or "group"):
+    bars name the theme, or the group under a section heading printed above the table."""
+    sections = [h for h in table.headings if _sectioned(h)]
+    bars = any(_bar(table, r, *_row_cells(view.grid, r), view.title_col, reader) for r in range(table.header_rows, table.n_rows))
+    if bars:
+        theme, group = (theme_text(sections[-1]), None) if sections else (None, None)
+        return theme, group, "group" if sections else "theme"
+    theme, group = context
+    if "group" in view.by_role and group is not None:
+        theme, group = group, None  # the table names its groups: the nearest heading is the theme
+    return theme, group, "theme"
+
+
+def _read_table(table: Table, reader: CellReader, context: tuple[Optional[str], Optional[str]]) -> list[RowRecord]:
+    view = _table_view(table, reader)
+    theme, group, bars_level = _opening_context(table, view, reader, context)
+    carried: dict[str, Optional[str]] = {}
+    rows: list[RowRecord] = []
     last_id: Optional[str] = None
     for r in range(table.header_rows, table.n_rows):
-        own, starting = _row_cells(grid, r)
+        own, starting = _row_cells(view.grid, r)
         if not starting and not any(cell.row == r and cell.fill for cell in own.values()):
             continue
-        bar = _bar(table, r, own, starting, title_col, reader)
+        bar = _bar(table, r, own, starting, view.title_col, reader)
         if bar is not None:
             if bars_level == "theme":
                 theme, group = bar, None
@@ -191,47 +223,74 @@ def _read_table(table: Table, reader: CellReader, context: tuple[Optional[str], 
                 group = bar
             carried = {}
             continue
-        for role in SPANNING:
-            col = by_role.get(role)
-            if col is not None and col in own and own[col].text.strip():
-                carried[role] = theme_text(join_lines(own[col].text.split("\n")))
-        cells = {role: reader.read(own.get(col), right.get((col, own[col].page), float("inf")))
-                 if own.get(col) is not None and own[col].row == r else CellText()
-                 for col, role in roles.items() if role not in SPANNING}
-        raw = {role: [own[col]] for col, role in roles.items() if col in own and own[col].row == r}
-        timeline = timeline_deadline(table, r, own, roles)
-        dated = dated_targets(table, r, own, roles, reader)
-        raw_id = id_of(own.get(id_col)) if id_col is not None and own.get(id_col) is not None and own[id_col].row == r else None
-        if hierarchical and raw_id:
+        _carry_spanning(view, own, carried)
+        cells, raw = _row_cells_read(view, r, own, reader)
+        timeline = timeline_deadline(table, r, own, view.roles)
+        dated = dated_targets(table, r, own, view.roles, reader)
+        raw_id = _row_id(view, r, own)
+        if view.hierarchical and raw_id:
             raw_id = mend_hierarchical(raw_id, last_id)
             last_id = raw_id if ID.match(raw_id) else last_id
-        title = cells.get("title", CellText())
-        first_text = title.lines[0].words[0][0] if not title.empty else ""
-        continues = rows and (
-            (numbered and raw_id is None and (title.empty or first_text[:1].islower()))
-            or (not numbered and title.empty and timeline is None)
-            or (r in segment_starts and first_text[:1].islower()))
-        if continues:
-            prev = rows[-1]
-            for role, text in cells.items():
-                prev.cells.setdefault(role, CellText()).extend(text)
-            for role, got in raw.items():
-                prev.raw.setdefault(role, []).extend(got)
-            prev.dated_targets.extend(dated)
-            continue
-        record = RowRecord(cells, raw, carried.get("theme", theme) if "theme" in by_role else theme,
-                           carried.get("group", group) if "group" in by_role else group, raw_id)
+        record = RowRecord(cells, raw, carried.get("theme", theme) if "theme" in view.by_role else theme,
+                           carried.get("group", group) if "group" in view.by_role else group, raw_id)
         record.dated_targets = dated
+        if rows and _continues(view, r, record, timeline):
+            _extend(rows[-1], record)
+            continue
         if timeline is not None:
             record.cells["deadline"] = timeline
-        if numbered and raw_id is None:
+        if view.numbered and raw_id is None:
             record.raw_id = ""  # numbered table, number not read: `repair_ids` gives the expected one
         parent = parent_row(rows, raw_id)
         if parent is not None:
-            parent.actions.append(Action(action_id=raw_id, text=_title_text(title)[0] or ""))
+            parent.actions.append(Action(action_id=raw_id, text=_title_text(record.cells.get("title", CellText()))[0] or ""))
             continue
         rows.append(record)
     return rows
+
+
+def _carry_spanning(view: TableView, own: dict[int, Cell], carried: dict[str, Optional[str]]) -> None:
+    """A value of a theme or group column carries down to the rows under it until the next one."""
+    for role in SPANNING:
+        col = view.by_role.get(role)
+        if col is not None and col in own and own[col].text.strip():
+            carried[role] = theme_text(join_lines(own[col].text.split("\n")))
+
+
+def _row_id(view: TableView, r: int, own: dict[int, Cell]) -> Optional[str]:
+    """The id printed in row r (not in a cell that spans down from a row above)."""
+    id_col = view.id_col
+    return id_of(own.get(id_col)) if id_col is not None and own.get(id_col) is not None and own[id_col].row == r else None
+
+
+def _row_cells_read(view: TableView, r: int, own: dict[int, Cell],
+                    reader: CellReader) -> tuple[dict[str, CellText], dict[str, list[Cell]]]:
+    """The text of row r's cells by role (empty where a cell spans down from above), and the cells."""
+    cells = {role: reader.read(own.get(col), view.right.get((col, own[col].page), float("inf")))
+             if own.get(col) is not None and own[col].row == r else CellText()
+             for col, role in view.roles.items() if role not in SPANNING}
+    raw = {role: [own[col]] for col, role in view.roles.items() if col in own and own[col].row == r}
+    return cells, raw
+
+
+def _continues(view: TableView, r: int, record: RowRecord, timeline: Optional[CellText]) -> bool:
+    """Row r goes on with the record above: no id where the table numbers its rows and no title (or
+    a title in lower case), no title and no timeline where it does not, or a title going on in lower
+    case at the head of a page."""
+    title = record.cells.get("title", CellText())
+    first_text = title.lines[0].words[0][0] if not title.empty else ""
+    return bool((view.numbered and record.raw_id is None and (title.empty or first_text[:1].islower()))
+                or (not view.numbered and title.empty and timeline is None)
+                or (r in view.segment_starts and first_text[:1].islower()))
+
+
+def _extend(prev: RowRecord, record: RowRecord) -> None:
+    """A row cut by a page break: its cells join the record above."""
+    for role, text in record.cells.items():
+        prev.cells.setdefault(role, CellText()).extend(text)
+    for role, got in record.raw.items():
+        prev.raw.setdefault(role, []).extend(got)
+    prev.dated_targets.extend(record.dated_targets)
 
 
 def _row_cells(grid: dict[tuple[int, int], Cell], r: int) -> tuple[dict[int, Cell], list[Cell]]:
@@ -320,48 +379,11 @@ def _measure(row: RowRecord, table: Table, document: Document, reader: CellReade
             measure_id, title = found, rest
     if measure_id is None and not re.search(r"[^\W\d_]{3}", title):
         return None  # no word: a speck or a rule read as text, not a measure
-    lead: list[str] = []
-    partners: list[str] = []
-    if "lead_partners" in present:
-        c = cells["lead_partners"]
-        lead, partners = lead_and_partners(c.word_lines(), c.soft())
-    if "lead" in present:
-        c = cells["lead"]
-        lead = lead + [t for t, _ in organisations(c.word_lines(), c.soft())]
-    if "partners" in present:
-        c = cells["partners"]
-        partners = partners + [t for t, _ in organisations(c.word_lines(), c.soft())]
-    indicators: list[Indicator] = []
-    if "indicators" in present:
-        targets = any("cible" in " ".join(c.evidence) for c in table.columns if c.role == "indicators")
-        indicators = indicators_of(cells["indicators"].paragraphs(), targets)
-    if row.dated_targets:
-        indicators = list(row.dated_targets)
-    elif "targets" in present:
-        target = cell_text(cells["targets"])
-        if indicators and len(indicators) == 1:
-            indicators[0] = indicators[0].model_copy(update={"target": target})
-        elif not indicators:
-            indicators = [Indicator(text=target, target=target)]
-    percent, status, parts, commentary = None, None, [], None
-    for role in ("progress", "status"):
-        if role in present and percent is None and status is None:
-            lines = cells[role].word_lines()
-            icon = _icon(lines)
-            if icon is not None:  # a symbol, read through the legend printed on the page
-                status = reader.legend(cells[role].lines[0].page).get(icon, icon)
-            else:
-                percent, status, parts = progress_of(lines)
-                # the commentary under the printed label, whole (issue 12)
-                _, commentary = cell_commentary(cells[role].paragraphs())
+    lead, partners = _organisations(cells, present)
+    indicators = _indicators(row, table, present)
+    percent, status, parts, commentary = _progress(cells, present, reader)
     category, inferred = status_of(status, percent, commentary)
-    actions = list(row.actions)
-    if "actions" in present:
-        for p in cells["actions"].paragraphs():
-            text = strip_bullet(paragraph_text(p))
-            action_id, text = split_id(text)
-            if text:
-                actions.append(Action(action_id=action_id, text=text))
+    actions = _actions(row, present)
     values = {
         "id": measure_id, "title": title or None, "lead": lead, "partners": partners, "lead_partners": lead or partners,
         "indicators": indicators, "deadline": cell_text(cells.get("deadline")), "timeline": cell_text(cells.get("deadline")),
@@ -375,8 +397,72 @@ def _measure(row: RowRecord, table: Table, document: Document, reader: CellReade
         deadline=values["deadline"], resources=values["resources"], progress_percent=percent, progress=parts,
         status_text=commentary or status, status=category, status_inferred=inferred, actions=actions,
         provenance=provenance_of(row, document),
-        confidence=confidence, flagged=confidence < FLAG_BELOW,
+        confidence=confidence, flagged=confidence < SETTINGS.flag_below,
     )
+
+
+def _organisations(cells: dict[str, CellText], present: set[str]) -> tuple[list[str], list[str]]:
+    """Lead and partners: from a shared cell (its bold names lead), then from their own columns."""
+    lead: list[str] = []
+    partners: list[str] = []
+    if "lead_partners" in present:
+        c = cells["lead_partners"]
+        lead, partners = lead_and_partners(c.word_lines(), c.soft())
+    if "lead" in present:
+        c = cells["lead"]
+        lead = lead + [t for t, _ in organisations(c.word_lines(), c.soft())]
+    if "partners" in present:
+        c = cells["partners"]
+        partners = partners + [t for t, _ in organisations(c.word_lines(), c.soft())]
+    return lead, partners
+
+
+def _indicators(row: RowRecord, table: Table, present: set[str]) -> list[Indicator]:
+    """The indicators cell (with the quantity aimed at when the heading speaks of targets), or the
+    targets of the period columns; a targets column gives a lone indicator its target."""
+    cells = row.cells
+    indicators: list[Indicator] = []
+    if "indicators" in present:
+        targets = any("cible" in " ".join(c.evidence) for c in table.columns if c.role == "indicators")
+        indicators = indicators_of(cells["indicators"].paragraphs(), targets)
+    if row.dated_targets:
+        indicators = list(row.dated_targets)
+    elif "targets" in present:
+        target = cell_text(cells["targets"])
+        if indicators and len(indicators) == 1:
+            indicators[0] = indicators[0].model_copy(update={"target": target})
+        elif not indicators:
+            indicators = [Indicator(text=target, target=target)]
+    return indicators
+
+
+def _progress(cells: dict[str, CellText], present: set[str], reader: CellReader) -> tuple:
+    """(percent, status, parts, commentary) of the first progress or status cell: a symbol read
+    through the page's legend, or the printed percentage, label, parts and commentary."""
+    percent, status, parts, commentary = None, None, [], None
+    for role in ("progress", "status"):
+        if role in present and percent is None and status is None:
+            lines = cells[role].word_lines()
+            icon = _icon(lines)
+            if icon is not None:  # a symbol, read through the legend printed on the page
+                status = reader.legend(cells[role].lines[0].page).get(icon, icon)
+            else:
+                percent, status, parts = progress_of(lines)
+                # the commentary under the printed label, whole (issue 12)
+                _, commentary = cell_commentary(cells[role].paragraphs())
+    return percent, status, parts, commentary
+
+
+def _actions(row: RowRecord, present: set[str]) -> list[Action]:
+    """The actions under the measure: rows numbered under its id, then the actions cell's paragraphs."""
+    actions = list(row.actions)
+    if "actions" in present:
+        for p in row.cells["actions"].paragraphs():
+            text = strip_bullet(paragraph_text(p))
+            action_id, text = split_id(text)
+            if text:
+                actions.append(Action(action_id=action_id, text=text))
+    return actions
 
 
 def _icon(lines) -> Optional[str]:

@@ -18,12 +18,8 @@ from typing import Optional
 
 from rapidfuzz import fuzz
 
+from extractors.records.settings import SETTINGS
 from schemas import Page, Word
-
-MARGIN_TOP = 0.065  # share of the page height holding running headers
-MARGIN_BOTTOM = 0.075
-GUTTER_MIN = 14.0  # points of white between the two columns of a row
-CELL_GAP = 2.2  # a gap wider than this many row heights separates table cells
 
 
 @dataclass
@@ -72,7 +68,7 @@ class Row:
 
     def cells(self) -> list[tuple[str, float, float]]:
         """The row cut where words are far apart (table cells, table-of-contents page numbers)."""
-        gap = max(12.0, CELL_GAP * self.height)
+        gap = max(SETTINGS.rows.min_cell_gap, SETTINGS.rows.cell_gap * self.height)
         cells: list[list[int]] = [[0]]
         for i in range(1, len(self.words)):
             if self.boxes[i][0] - self.boxes[i - 1][2] >= gap:
@@ -90,7 +86,7 @@ def page_skew(page: Page) -> float:
     slopes = []
     for line in page.lines:
         boxes = [page.words[i].bbox for i in line.word_ids if page.words[i].bbox]
-        if len(boxes) < 4 or boxes[-1][2] - boxes[0][0] < 150:
+        if len(boxes) < SETTINGS.rows.skew_line_words or boxes[-1][2] - boxes[0][0] < SETTINGS.rows.skew_line_width:
             continue
         xs = [(b[0] + b[2]) / 2 for b in boxes]
         ys = [(b[1] + b[3]) / 2 for b in boxes]
@@ -98,7 +94,7 @@ def page_skew(page: Page) -> float:
         var = sum((x - mx) ** 2 for x in xs)
         if var:
             slopes.append(sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / var)
-    return statistics.median(slopes) if len(slopes) >= 3 else 0.0
+    return statistics.median(slopes) if len(slopes) >= SETTINGS.rows.skew_lines else 0.0
 
 
 def _sorted_median(values: list[float]) -> float:
@@ -126,6 +122,7 @@ def page_rows(page: Page) -> list[Row]:
     # Each open cluster keeps its words' centres and sorted heights, so that its mean centre and
     # median height cost one fsum and one lookup per word instead of a pass over the cluster.
     clusters: list[tuple[list[tuple[int, tuple]], list[float], list[float]]] = []
+    row_reach = SETTINGS.rows.row_reach
     for i, box in placed:
         yc, h = (box[1] + box[3]) / 2, box[3] - box[1]
         best = None
@@ -134,7 +131,7 @@ def page_rows(page: Page) -> list[Row]:
             lyc = math.fsum(centres) / len(centres)  # = statistics.fmean
             lh = _sorted_median(heights)
             # a speck or a squashed OCR box takes the row's height; a big word at most twice it
-            reach = 0.45 * (lh if h < lh else min(h, 2 * lh))
+            reach = row_reach * (lh if h < lh else min(h, 2 * lh))
             if abs(yc - lyc) < reach and (best is None or abs(yc - lyc) < best[0]):
                 best = (abs(yc - lyc), cluster)
         if best:
@@ -167,9 +164,9 @@ def drop_furniture(pages: list[tuple[Page, list[Row]]]) -> list[list[Row]]:
     aside) on other pages, or that hold no word of three letters (page numbers, rules)."""
     def zone(page: Page, row: Row) -> Optional[str]:
         height = page.height or 792
-        if row.bottom < MARGIN_TOP * height:
+        if row.bottom < SETTINGS.rows.margin_top * height:
             return "top"
-        if row.top > (1 - MARGIN_BOTTOM) * height:
+        if row.top > (1 - SETTINGS.rows.margin_bottom) * height:
             return "bottom"
         return None
 
@@ -199,11 +196,13 @@ def _split_at(row: Row, x: float) -> tuple[list[int], list[int]]:
 
 def _gutter(row: Row, width: float) -> Optional[float]:
     """x where the row has a wide white gap in the middle band of the page, or None."""
+    tolerances = SETTINGS.columns
+    band_lo, band_hi = tolerances.gutter_band
     best = None
     for i in range(1, len(row.boxes)):
         gap = row.boxes[i][0] - row.boxes[i - 1][2]
         x = row.boxes[i][0]
-        if gap >= max(GUTTER_MIN, 1.2 * row.height) and 0.3 * width <= x <= 0.75 * width:
+        if gap >= max(tolerances.gutter_min, tolerances.gutter_heights * row.height) and band_lo * width <= x <= band_hi * width:
             # Text on both sides (a table row's number cells are no second column).
             words_right = sum(1 for w in row.words[i:] if re.search(r"[^\W\d_]{3}", w.text))
             words_left = sum(1 for w in row.words[:i] if re.search(r"[^\W\d_]{2}", w.text))
@@ -217,6 +216,7 @@ def _gutter(row: Row, width: float) -> Optional[float]:
 def split_columns(rows: list[Row], width: float) -> list[Row]:
     """Read two-column blocks column by column. A block is a run of rows that no word crosses at
     the gutter x, with at least two rows holding words on both sides of a wide gap there."""
+    tolerances = SETTINGS.columns
     out: list[Row] = []
     i = 0
     while i < len(rows):
@@ -229,10 +229,10 @@ def split_columns(rows: list[Row], width: float) -> list[Row]:
         j, splits, gx = i, 0, x
         while j < len(rows):
             row = rows[j]
-            if j > i and row.top - rows[j - 1].bottom > 2.0 * max(row.height, rows[j - 1].height):
+            if j > i and row.top - rows[j - 1].bottom > tolerances.block_row_gap * max(row.height, rows[j - 1].height):
                 break
             own = _gutter(row, width)
-            if own is not None and abs(own - gx) <= 16:
+            if own is not None and abs(own - gx) <= tolerances.gutter_drift:
                 splits += 1
                 gx = min(gx, own)
                 j += 1
@@ -240,9 +240,9 @@ def split_columns(rows: list[Row], width: float) -> list[Row]:
             left, right = _split_at(row, gx - 2)
             if len(left) + len(right) < len(row.words):
                 break  # a word crosses the gutter: single-column text again
-            if left and right and row.boxes[right[0]][0] - row.boxes[left[-1]][2] < 0.7 * GUTTER_MIN:
+            if left and right and row.boxes[right[0]][0] - row.boxes[left[-1]][2] < tolerances.running_text_gap * tolerances.gutter_min:
                 break  # both sides only a word space apart: running text
-            if row.height > 1.5 * statistics.median(r.height for r in rows[i:j]):
+            if row.height > tolerances.heading_height * statistics.median(r.height for r in rows[i:j]):
                 break  # a heading
             j += 1
         if splits < 2:
@@ -250,10 +250,10 @@ def split_columns(rows: list[Row], width: float) -> list[Row]:
             i += 1
             continue
         # A header row above the block (one word a side) belongs to it when nothing crosses the gutter.
-        while i > 0 and rows[i].top - rows[i - 1].bottom <= 2.0 * rows[i].height:
+        while i > 0 and rows[i].top - rows[i - 1].bottom <= tolerances.block_row_gap * rows[i].height:
             left, right = _split_at(rows[i - 1], gx - 2)
             if not (left and right) or len(left) + len(right) < len(rows[i - 1].words) \
-                    or rows[i - 1].boxes[right[0]][0] - rows[i - 1].boxes[left[-1]][2] < GUTTER_MIN:
+                    or rows[i - 1].boxes[right[0]][0] - rows[i - 1].boxes[left[-1]][2] < tolerances.gutter_min:
                 break
             i -= 1
             out.pop()

@@ -109,15 +109,8 @@ def organisations(lines: CellLines, soft: Optional[list[bool]] = None) -> list[t
         words = [(strip_bullet(t) if j == 0 else t, b) for j, (t, b) in enumerate(line)]
         words = [(t, b) for t, b in words if t]
         for j, (text, bold) in enumerate(words):
-            if current and depth == 0:
-                prev_text, prev_bold = current[-1]
-                if j == 0 and i > 0:  # a line break
-                    unfinished = fold(prev_text) in JOINING or prev_text.endswith(("-", "'", "’"))
-                    wrapped = soft[i - 1] if soft is not None and i - 1 < len(soft) else False
-                    if not unfinished and not wrapped and text[:1].isupper():
-                        close()
-                if current and prev_bold is not None and bold is not None and prev_bold != bold:
-                    close()
+            if current and depth == 0 and _name_ends_before(current[-1], text, bold, i, j, soft):
+                close()
             low = fold(text)
             if skip:
                 skip = False
@@ -142,6 +135,24 @@ def organisations(lines: CellLines, soft: Optional[list[bool]] = None) -> list[t
             else:
                 current.append((text, bold))
     close()
+    return _named(names)
+
+
+def _name_ends_before(prev: Word, text: str, bold: Optional[bool], i: int, j: int, soft: Optional[list[bool]]) -> bool:
+    """A name ends before word j of line i: at a line break the typesetter did not force, before a
+    capital, unless the name is left unfinished ("Office de", "Emploi-"); or where the weight changes."""
+    prev_text, prev_bold = prev
+    if j == 0 and i > 0:  # a line break
+        unfinished = fold(prev_text) in JOINING or prev_text.endswith(("-", "'", "’"))
+        wrapped = soft[i - 1] if soft is not None and i - 1 < len(soft) else False
+        if not unfinished and not wrapped and text[:1].isupper():
+            return True
+    return prev_bold is not None and bold is not None and prev_bold != bold
+
+
+def _named(names: list[list[Word]]) -> list[tuple[str, Optional[bool]]]:
+    """Each name's text (a leading article before a capital dropped) and weight: bold when all or
+    most of its words are, None when none is known."""
     out = []
     for name in names:
         if len(name) > 1 and fold(name[0][0]) in ARTICLES and name[1][0][:1].isupper():

@@ -18,9 +18,8 @@ from schemas.records import Action, Measure, Provenance
 
 from extractors.french.line_join import join_wrapped
 from extractors.records.fields import clean_text
+from extractors.records.settings import SETTINGS
 from extractors.records.units import Unit
-
-MIN_MEASURES = 3
 
 
 def _style(unit: Unit) -> tuple:
@@ -66,7 +65,7 @@ def units_to_outline_measures(units: list[Unit], file: str, skip: set[int]) -> l
     for style, members in by_style.items():
         listed = [i for i in members if i + 1 < len(units) and units[i + 1].kind == "item"
                   and units[i + 1].number is None]
-        if len(listed) >= MIN_MEASURES and len(listed) * 3 >= len(members) * 2:
+        if len(listed) >= SETTINGS.min_measures and len(listed) * 3 >= len(members) * 2:
             if best is None or len(listed) > len(best[1]):
                 best = (style, listed)
     if best is None:

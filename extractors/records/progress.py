@@ -17,6 +17,7 @@ import re
 import unicodedata
 from typing import Optional, Sequence
 
+from extractors.french import vocabulary as vocab
 from extractors.french.line_join import join_wrapped
 
 # Printed labels, folded (no accents, lower case), most specific first.
@@ -110,7 +111,10 @@ def join_paragraphs(paragraphs: Sequence[str]) -> Optional[str]:
 
 PERCENT = re.compile(r"-?\d{1,3}(?:[.,]\d+)?\s*%")
 PART_LINE = re.compile(r"^[^:]{2,80}?\s*:\s*-?\d{1,3}(?:[.,]\d+)?\s*%\s*$")  # "OPTMQ : 100 %"
-BULLET = re.compile(r"^[•·▪◦‣∙●○■□–—\-*]\s+")
+# A commentary line opening on a bullet starts a new piece. Text fonts' bullets, middle dots, dashes
+# and "*": the cell reader has already turned OCR's look-alikes into "•". Pointers and arrows
+# (► ➢ ✓) are not in it today (a check mark opening a progress line may be its status).
+BULLET = re.compile(rf"^[{re.escape(vocab.ROUND_BULLETS + vocab.MIDDLE_DOT_BULLETS + vocab.DASH_BULLETS + '*')}]\s+")
 
 
 def cell_commentary(paragraphs: Sequence[Sequence[Sequence[tuple]]]) -> tuple[Optional[str], Optional[str]]:

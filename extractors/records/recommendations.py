@@ -25,6 +25,7 @@ from schemas.records import Provenance, Recommendation
 
 from extractors.french.line_join import join_wrapped
 from extractors.records.fields import clean_text
+from extractors.records.settings import SETTINGS
 from extractors.records.units import TERMINAL, Unit
 
 SECTION_RE = re.compile(r"\brecommandations?\b", re.I)
@@ -44,7 +45,6 @@ THIRD_VOICE = re.compile(r"(?:^|[.;:]\s+|,\s*)(?:(?:ainsi|enfin|aussi|donc|égal
 # thing ("le DIP recommande l'utilisation de …", "les CRPMT recommandent le plan d'action régional").
 ASKS_ACTION = re.compile(r"^[^.;:]*?(?:\b(?:de|d['’])\s*[a-zà-ÿ]+(?:er|ir|re|oir)\b|\bque\b|\bqu['’])", re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý«\"“])")
-OWN_NAMES = 3  # a party named this often in the document is the one speaking (la Ville, le comité)
 
 
 def parse_number(unit: Unit) -> Optional[tuple[int, ...]]:
@@ -243,7 +243,7 @@ def _recommending(text: str, names: Counter) -> Optional[int]:
                 continue
             words = [w for w in re.findall(r"[\wÀ-ÿ'’-]+", found.group("subject")) if w[:1].isupper() or w.isupper()]
             head = re.sub(r"^(?:l['’])", "", words[-1]).casefold() if words else ""
-            if head and names[head] >= OWN_NAMES:
+            if head and names[head] >= SETTINGS.own_names:
                 m = found
                 break
             if not words and re.search(r"\b(?:comité|conseil|commission|groupe de travail|mission)\b", found.group("subject"), re.I):

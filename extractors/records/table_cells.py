@@ -14,14 +14,17 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
+from extractors.french import vocabulary as vocab
 from extractors.tables.level import level_page
 from schemas import Document, Page, Word
 from schemas.table import Cell
 
-BULLETS = set("•▪‣◦●○■□►▸➢✓")
-DASHES = {"-", "–", "—", "*"}  # a dash alone before the words of a line opens a list item
+# Glyphs that open a paragraph of a cell wherever they stand first on a line.
+BULLETS = set(vocab.ROUND_BULLETS + vocab.POINTER_BULLETS + vocab.ARROW_CHECK_BULLETS)
+DASHES = set(vocab.DASH_BULLETS) | {"*"}  # a dash alone before the words of a line opens a list item
 # What OCR makes of a bullet when it stands alone before a word ("e" and "o" only when unsure).
-OCR_BULLETS = {"*", "¢", "©", "+", "°", "·", "»", "®"}
+OCR_BULLETS = set(vocab.OCR_BULLET_LOOKALIKES)
+OCR_BULLET_LETTERS = set(vocab.OCR_BULLET_LETTERS)
 
 WordTuple = tuple[str, Optional[bool]]
 
@@ -188,7 +191,7 @@ def _lines(words: list[tuple[Word, Word]], page: int) -> list[TextLine]:
         texts: list[WordTuple] = [(w.text, w.bold) for w, _ in line]
         first = line[0][0]
         if len(line) > 1 and first.origin == "ocr" and (
-                first.text in OCR_BULLETS or (first.text in ("e", "o") and (first.confidence or 100) < 60)):
+                first.text in OCR_BULLETS or (first.text in OCR_BULLET_LETTERS and (first.confidence or 100) < 60)):
             texts[0] = ("•", first.bold)
         out.append(TextLine(min(w.bbox[1] for w, _ in line), max(w.bbox[3] for w, _ in line), min(w.bbox[0] for w, _ in line),
                             max(w.bbox[2] for w, _ in line), page, texts, [w.confidence for w, _ in line if w.confidence is not None]))

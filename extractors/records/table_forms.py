@@ -14,6 +14,7 @@ from extractors.records.measure_fields import (
     split_id,
     weight,
 )
+from extractors.records.settings import SETTINGS
 from extractors.records.table_cells import CellReader, CellText
 from extractors.records.table_rows import RowRecord, cell_text, provenance_of, theme_text
 from extractors.tables.roles import header_tokens
@@ -21,9 +22,6 @@ from extractors.tables.values import strip_bullet
 from schemas import Document
 from schemas.records import Action, Indicator, Measure
 from schemas.table import Cell, Table
-
-
-HEADING_SIZE = 1.25  # a card's heading lines are this much taller than its text
 
 
 def read_cards(table: Table, reader: CellReader, document: Document, context: tuple[Optional[str], Optional[str]]) -> list[Measure]:
@@ -38,7 +36,7 @@ def read_cards(table: Table, reader: CellReader, document: Document, context: tu
         heights = [line.bottom - line.top for line in text.lines]
         body = sorted(heights)[len(heights) // 2] if len(heights) > 2 else min(heights)
         cut = 0
-        while cut < len(text.lines) and (heights[cut] > HEADING_SIZE * body or weight(text.lines[cut].words) is True and cut < len(text.lines) - 1
+        while cut < len(text.lines) and (heights[cut] > SETTINGS.heading_size * body or weight(text.lines[cut].words) is True and cut < len(text.lines) - 1
                                          and weight(text.lines[-1].words) is False):
             cut += 1
         title = join_lines([" ".join(t for t, _ in line.words) for line in text.lines[:cut]]) if cut else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from extractors.french.vocabulary import CHECK_MARKS
 from extractors.records.measure_fields import join_lines, split_id
 from extractors.records.table_cells import CellReader, CellText, TextLine
 from extractors.tables.roles import YEAR_HEADER
@@ -20,7 +21,7 @@ def timeline_deadline(table: Table, r: int, own: dict[int, Cell], roles: dict[in
     if not cols:
         return None
     labels = {c.col: clean(c.text) for c in table.cells if c.row < table.header_rows and c.col in cols}
-    marked = [c for c in sorted(cols) if c in own and own[c].row == r and (own[c].fill or fold(own[c].text.strip()) in ("x", "✓", "✔", "●", "■", "•"))]
+    marked = [c for c in sorted(cols) if c in own and own[c].row == r and (own[c].fill or fold(own[c].text.strip()) in CHECK_MARKS)]
     years = [labels[c] for c in marked if c in labels and YEAR_HEADER.match(fold(labels[c]))]
     if not years:
         return None

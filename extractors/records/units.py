@@ -16,13 +16,19 @@ from typing import Optional
 
 from schemas import Document, Page
 
+from extractors.french import vocabulary as vocab
 from extractors.french.line_join import join_wrapped_lines
 from extractors.records.layout import Row, document_rows
 
-BULLETS = "•·▪◦‣∙●○■□-–—*+¢©®»>o°e✓➢➤❖"  # with what OCR makes of a bullet (*, +, ¢, °, e, o)
-FIGURE_BULLETS = "•·▪◦‣∙●○■□-–—➢➤❖✓*"  # bullets that may open on a figure ("• 40 % avec une entente")
-MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|"
-          "décembre|decembre")
+# Bullets that may open on a figure ("• 40 % avec une entente"): real bullets and dashes of running
+# text. The pointers ► ▸ are not among them today (no list of running text here opens on one).
+FIGURE_BULLETS = (vocab.ROUND_BULLETS + vocab.MIDDLE_DOT_BULLETS + vocab.DASH_BULLETS + vocab.ARROW_CHECK_BULLETS
+                  + vocab.MORE_DINGBAT_BULLETS + "*")
+# Before a word, also what OCR makes of a bullet (*, +, ¢, °, e, o; ">" for an arrow): a letter
+# after them is evidence enough, and "e"/"o" are taken only before a capital (`split_marker`).
+BULLETS = FIGURE_BULLETS + vocab.OCR_BULLET_LOOKALIKES + ">" + vocab.OCR_BULLET_LETTERS
+# A number followed by a month is a date, not a list marker ("1 mars").
+MONTHS = vocab.MONTH_PATTERN
 NUMBER_MARKER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:[.)]|\s*[-–—:])?$")
 OCR_NUMBER_MARKER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3}),$")  # "5," read for "5."
 NOT_AFTER_NUMBER = re.compile(rf"^(%|\$|M\$|G\$|k\$|millions?|milliards?|{MONTHS}|ans?\b|h\b|fois\b)", re.I)

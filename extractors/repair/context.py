@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from extractors.french.lexicon import ADJ, ADV, FEM, FINITE, FUNC, INF, MAS, NOUN, PL, PPAS, PPRE, PROPER, SG, Lexicon, skeleton
+from extractors.french.vocabulary import MONTH_NAMES
 
 SUBJECTS = {"il", "elle", "on", "qui", "ils", "elles", "cela", "ça", "y", "n", "l", "lui", "leur", "en", "ce", "c",
             "tout", "personne", "chacun", "celui-ci", "celle-ci", "nul", "rien", "quiconque", "j", "je", "tu"}
@@ -38,11 +39,19 @@ AVOIR_NOUNS = {"besoin", "lieu", "recours", "accès", "droit", "tendance", "trai
 WHERE_NOUNS = {"mesure", "moment", "cas", "endroit", "lieu", "période", "jour", "année", "époque", "instant", "pays",
                "situation", "contexte", "milieu", "région", "ville", "temps", "point", "stade", "niveau", "heure"}
 WHERE_FOLLOWERS = {"il", "elle", "ils", "elles", "on", "nous", "vous", "je", "j", "se", "s", "ne", "n", "chacun"}
+# Words after which `des` is `dès` (dès lors, dès que, dès demain, dès janvier). The months are all
+# but mars, mai and août, as they have always been here (an oversight, issue 14). Filling them
+# changes nothing measured: "des mars/mai/août" occurs neither in the seeds nor in the ICDAR
+# post-OCR set, and the seeds' repairs are byte-identical; kept as it was in the vocabulary move.
 DES_TO_DES = {"lors", "que", "qu", "maintenant", "aujourd'hui", "demain", "réception", "le", "la", "les", "l", "son",
               "sa", "ses", "leur", "leurs", "cette", "ce", "cet", "ces", "à", "a", "lundi", "mardi", "mercredi",
-              "jeudi", "vendredi", "janvier", "février", "avril", "juin", "juillet", "septembre", "octobre",
-              "novembre", "décembre"}
+              "jeudi", "vendredi"} | (set(MONTH_NAMES) - {"mars", "mai", "août"})
 LA_KEEPERS = {"de", "par", "et", "ici", "çà", "jusque", "d'ici", "c'est", "est", "sont", "celle", "celui", "ceux", "a", "y", "ont", "était", "sera"}
+# Words after `à` in locutions and phrases the verb `a` does not start (à partir, à titre, à travers,
+# à moins, à peine, à cause, à chaque).
+A_LOCUTION_WORDS = {"partir", "titre", "travers", "cet", "cette", "moins", "peine", "nouveau", "temps", "but", "court", "long",
+                    "terme", "savoir", "condition", "même", "propos", "défaut", "cause", "chaque", "toutes", "tous",
+                    "l'égard", "quel", "quelle", "quels"}
 # Words after which `a` is the preposition (quant à, grâce à, face à la crise, conformément à).
 A_AFTER = {"quant", "grâce", "conformément", "relativement", "contrairement", "jusque", "face", "vis"}
 # Demonstratives whose `-là` ends them (ceux-là, celle-là, cette année-là is a noun: see decide_la).
@@ -99,78 +108,107 @@ def _next_word(slots: Sequence[Slot], i: int) -> tuple[str, int, bool]:
     return nxt.text.lower(), 0, nxt.elided
 
 
+# What a step of `decide_a` returns when it knows the word is the verb (or cannot tell): leave it.
+KEEP_A = 0.0
+
+
 def decide_a(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[ContextChange]:
-    """a -> à where the verb `avoir` cannot stand."""
+    """a -> à where the verb `avoir` cannot stand. Three steps, each giving the change's score,
+    `KEEP_A` (leave the word, stop) or None (go on): set phrases, then the word after (avoir never
+    takes an infinitive), then the words on both sides."""
+    target = "À" if slots[i].text == "A" else "à"
+    for step in (_a_in_set_phrase, _a_before_word, _a_between_words):
+        score = step(slots, i, lexicon)
+        if score is not None:
+            return ContextChange(i, target, "context-a", score) if score != KEEP_A else None
+    return None
+
+
+def _a_in_set_phrase(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[float]:
+    """jusqu'à, ainsi qu'à, tout à fait, de 9 à 17 h, peu à peu, quant à, à peu près."""
     slot = slots[i]
     nxt, _, nxt_elided = _next_word(slots, i)
     prev = _prev_word(slots, i)
-    target = "À" if slot.text == "A" else "à"
     if slot.elided and slot.elision == "jusqu":
-        return ContextChange(i, target, "context-a", 0.9)  # jusqu'a is never the verb
+        return 0.9  # jusqu'a is never the verb
     if slot.elided and slot.elision == "qu" and nxt:
         tags = lexicon.tag(nxt)
         if (tags & INF and not tags & (NOUN | ADJ | PPAS)) or nxt in ("travers", "partir", "titre", "cet", "cette") \
                 or (slots[i + 1].text[:1].isupper() and lexicon.tag(slots[i + 1].text) & PROPER):
-            return ContextChange(i, target, "context-a", 0.8)  # ainsi qu'a favoriser
-        return None
+            return 0.8  # ainsi qu'a favoriser
+        return KEEP_A
     if prev == "tout" and (nxt == "fait" or (nxt == "heure" and nxt_elided)):
-        return ContextChange(i, target, "context-a", 0.9)  # tout à fait, tout à l'heure
+        return 0.9  # tout à fait, tout à l'heure
     if slot.between_numbers and not slot.elided:
-        return ContextChange(i, target, "context-a", 0.8)  # de 9 à 17 h, de 1640 à 1730
+        return 0.8  # de 9 à 17 h, de 1640 à 1730
     if prev and prev == nxt and not slot.after_break and lexicon.tag(prev) & (NOUN | ADV):
-        return ContextChange(i, target, "context-a", 0.85)  # peu à peu, face à face, mot à mot
+        return 0.85  # peu à peu, face à face, mot à mot
     if prev in A_AFTER and not slot.after_break:
-        return ContextChange(i, target, "context-a", 0.8)  # quant à, grâce à
+        return 0.8  # quant à, grâce à
     if nxt == "peu" and i + 2 < len(slots) and slots[i + 2].text.lower() in ("près", "pres", "prés"):
-        return ContextChange(i, target, "context-a", 0.85)  # à peu près
+        return 0.85  # à peu près
+    return None
+
+
+def _a_before_word(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[float]:
+    """The word after: an elided article, an infinitive, a pronoun; never after a subject."""
+    slot = slots[i]
+    nxt, _, nxt_elided = _next_word(slots, i)
+    prev = _prev_word(slots, i)
     if slot.elided or prev in SUBJECTS or (slot.text == "A" and not slot.sentence_start and not slot.after_break):
-        return None
+        return KEEP_A
     if not nxt:
-        return None
+        return KEEP_A
     if nxt_elided and slots[i + 1].elision in ("l", "d", "c"):
-        return ContextChange(i, target, "context-a", 0.8)
+        return 0.8
     tags = lexicon.tag(nxt)
     if tags & INF and not tags & (NOUN | ADJ | PPAS):
-        return ContextChange(i, target, "context-a", 0.85)
+        return 0.85
     if tags & INF and not tags & (ADJ | PPAS) and nxt not in AVOIR_NOUNS and not (prev and lexicon.tag(prev) & PROPER):
-        return ContextChange(i, target, "context-a", 0.75)  # me borne à dire: avoir never takes an infinitive
+        return 0.75  # me borne à dire: avoir never takes an infinitive
     if slot.sentence_start and slot.text == "A" and not tags & PPAS and lexicon.is_valid(slots[i + 1].text) \
             and lexicon.tag(slots[i + 1].text):
-        return ContextChange(i, target, "context-a", 0.8)
+        return 0.8
     if tags & PPAS and not tags & (NOUN | FUNC):
-        return None  # a été, a démontré: the verb
+        return KEEP_A  # a été, a démontré: the verb
     if nxt in PRONOUNS_AFTER_A:
-        return ContextChange(i, target, "context-a", 0.8)  # a celle, a laquelle
+        return 0.8  # a celle, a laquelle
     if tags & ADV and i + 2 < len(slots) and not slots[i + 2].after_break:
         after = lexicon.tag(slots[i + 2].text)
         if after & INF and not after & (NOUN | ADJ | PPAS):
-            return ContextChange(i, target, "context-a", 0.8)  # a mieux soutenir
+            return 0.8  # a mieux soutenir
     if nxt in ("être", "avoir", "devoir", "faire", "savoir", "pouvoir"):
-        return ContextChange(i, target, "context-a", 0.85)  # the verb `a` is never followed by an infinitive
+        return 0.85  # the verb `a` is never followed by an infinitive
     if nxt in ("en", "y") and i + 2 < len(slots) and lexicon.tag(slots[i + 2].text) & INF:
-        return ContextChange(i, target, "context-a", 0.8)  # aidant a en comprendre
+        return 0.8  # aidant a en comprendre
+    return None
+
+
+def _a_between_words(slots: Sequence[Slot], i: int, lexicon: Lexicon) -> Optional[float]:
+    """The words on both sides: a place name after, a participle or verb before, a noun on each
+    side, a determiner or a word of a locution after."""
+    nxt, _, _ = _next_word(slots, i)
+    prev = _prev_word(slots, i)
+    tags = lexicon.tag(nxt)
     nxt_text = slots[i + 1].text
     prev_tags_ = lexicon.tag(prev) if len(prev) > 1 else 0
     if nxt_text[:1].isupper() and not slots[i + 1].sentence_start and not nxt_text.isupper() and prev \
             and not prev_tags_ & PROPER:
-        return ContextChange(i, target, "context-a", 0.7)  # vit a Québec, situé a Salaberry
+        return 0.7  # vit a Québec, situé a Salaberry
     if prev == "tout" and nxt == "fait":
-        return ContextChange(i, target, "context-a", 0.9)
+        return 0.9
     prev_tags = lexicon.tag(prev) if prev else 0
     if prev_tags & PPAS and not prev_tags & (NOUN | FINITE) and prev not in AUXILIARIES:
-        return ContextChange(i, target, "context-a", 0.7)  # mené a différentes, formés a distance
+        return 0.7  # mené a différentes, formés a distance
     if prev_tags & (FINITE | INF | PPRE) and not prev_tags & (NOUN | ADJ | PPAS | FUNC) and prev not in AUXILIARIES:
-        return ContextChange(i, target, "context-a", 0.7)  # met a mal, utiliser a bon escient: a verb never follows a verb
+        return 0.7  # met a mal, utiliser a bon escient: a verb never follows a verb
     if tags & NOUN and not tags & (FINITE | PPAS | ADJ | FUNC | INF) and nxt not in AVOIR_NOUNS \
             and prev_tags & (NOUN | PPAS | ADJ):
-        return ContextChange(i, target, "context-a", 0.65)  # cours a distance, programmes a destination
-    if nxt in DETERMINERS or nxt in {"partir", "titre", "travers", "cet", "cette", "moins", "peine", "nouveau", "temps",
-                                     "but", "court", "long", "terme", "savoir", "condition", "même", "propos", "défaut",
-                                     "cause", "chaque", "toutes", "tous", "l'égard", "quel", "quelle", "quels"}:
-        prev_tags = lexicon.tag(prev) if prev else 0
+        return 0.65  # cours a distance, programmes a destination
+    if nxt in DETERMINERS or nxt in A_LOCUTION_WORDS:
         if prev_tags & PROPER and not prev_tags & (NOUN | ADJ):
-            return None  # Dupont a la charge
-        return ContextChange(i, target, "context-a", 0.7)
+            return KEEP_A  # Dupont a la charge
+        return 0.7
     return None
 
 

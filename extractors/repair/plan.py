@@ -19,6 +19,7 @@ from typing import Optional
 
 from extractors.french.language import english_spans
 from extractors.french.lexicon import Lexicon
+from extractors.french.vocabulary import MONTH_NAMES
 from extractors.repair.context import Slot, context_changes, decide_a, prefer
 from extractors.repair.profile import Profile, believable, build_profile, choose
 from extractors.repair.tokens import APOSTROPHES, Chunk, Word, chunks
@@ -31,8 +32,7 @@ LONE_A_GLYPHS = {"4", "&"}
 GLYPH_PAIR = re.compile(r"o[tw]|1[a-z]")
 # é before consonants and a final mute e (Laromiguiére, Genévre): è in French spelling, names too.
 NAME_GRAVE = re.compile(r"é(?=[bcdfgjklmnpqrstvz]{1,2}(?:e|es)$)")  # what an English model writes for a lone à on a typewritten page
-MONTHS = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre"}
+MONTHS = set(MONTH_NAMES)  # as printed: repair decides on the accented spelling
 SENTENCE_END = re.compile(r"[.!?:;]$")
 # Learned prefixes French glues to words without a hyphen, none of them written with an accent.
 PREFIXES = ("socio", "inter", "intra", "multi", "pluri", "trans", "auto", "anti", "micro", "macro", "post", "supra",

@@ -10,12 +10,10 @@ from typing import Sequence
 
 from extractors.layout import union_bbox
 from extractors.tables.geometry import SegmentLine
+from extractors.tables.settings import SETTINGS
 from schemas import Page
 from schemas.table import Cell, Shade, Table, TableProvenance, TableSegment
 
-SIZE_TOLERANCE = 0.06  # boxes whose width and height agree this closely are of one size
-ALIGN = 3.0  # points: lefts (tops) this close make one column (row)
-MIN_CARDS = 3
 
 
 def card_tables(page: Page, lines: list[SegmentLine], shades: Sequence[Shade], unit: float) -> list[Table]:
@@ -34,7 +32,7 @@ def card_tables(page: Page, lines: list[SegmentLine], shades: Sequence[Shade], u
         if i in used:
             continue
         group = [j for j, other in enumerate(holding) if j not in used and _same_size(box, other)]
-        if len(group) < MIN_CARDS:
+        if len(group) < SETTINGS.pages.min_cards:
             continue
         cards = [holding[j] for j in group]
         lefts = _clusters([c.x0 for c in cards])
@@ -48,13 +46,13 @@ def card_tables(page: Page, lines: list[SegmentLine], shades: Sequence[Shade], u
 
 def _same_size(a: Shade, b: Shade) -> bool:
     wa, ha, wb, hb = a.x1 - a.x0, a.bottom - a.top, b.x1 - b.x0, b.bottom - b.top
-    return abs(wa - wb) <= SIZE_TOLERANCE * max(wa, wb) and abs(ha - hb) <= SIZE_TOLERANCE * max(ha, hb)
+    return abs(wa - wb) <= SETTINGS.pages.card_size_tolerance * max(wa, wb) and abs(ha - hb) <= SETTINGS.pages.card_size_tolerance * max(ha, hb)
 
 
 def _clusters(values: list[float]) -> list[float]:
     out: list[float] = []
     for v in sorted(values):
-        if not out or v - out[-1] > ALIGN:
+        if not out or v - out[-1] > SETTINGS.pages.card_align:
             out.append(v)
     return out
 

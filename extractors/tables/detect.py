@@ -6,8 +6,8 @@ when the PDF draws them. Measured end to end on the ICDAR 2013 table set: `bench
 and the "Table structure (ICDAR 2013)" section of `bench/README.md`. The steps:
 
 1. **Segments.** Each reading line (`extractors.layout.words_to_lines`) is cut into segments where
-   the gap between two words is wider than `SEGMENT_GAP` text heights (word spaces are ~0.3) or a
-   vertical ruling passes between them; a bullet stays with its text. A segment is the part of a
+   the gap between two words is wider than `SegmentSettings.segment_gap` text heights (word spaces
+   are ~0.3) or a vertical ruling passes between them; a bullet stays with its text. A segment is the part of a
    line that belongs to one cell.
 2. **Regions.** (a) Ruled boxes: connected horizontal and vertical rulings around text.
    (b) Text alignment, in the spirit of the text-edge analysis behind camelot's stream mode
@@ -63,6 +63,7 @@ from extractors.tables.geometry import (
 from extractors.tables.cards import card_tables
 from extractors.tables.grid import build_table
 from extractors.tables.regions import plausible_table, text_regions
+from extractors.tables.settings import SETTINGS
 from schemas import BBox, Page, Word
 from schemas.table import Cell, Ruling, Shade, Table, TableProvenance, TableSegment
 
@@ -198,7 +199,7 @@ def _continues(first: Table, second: Table, pages: dict[int, Page]) -> tuple[boo
     repeated = 0
     if first.header_rows and second.n_rows > first.header_rows:
         a, b = _header_texts(first, first.header_rows), _header_texts(second, first.header_rows)
-        if a == b or fuzz.ratio(" ".join(map(" ".join, a)), " ".join(map(" ".join, b))) >= REPEATED_HEADER_MATCH:
+        if a == b or fuzz.ratio(" ".join(map(" ".join, a)), " ".join(map(" ".join, b))) >= SETTINGS.pages.repeated_header_match:
             repeated = first.header_rows
     marker = _continued_marker(page, second) if page is not None else None
     if repeated or marker:
@@ -218,15 +219,11 @@ def _continues(first: Table, second: Table, pages: dict[int, Page]) -> tuple[boo
     la, lb = _column_lefts(first), _column_lefts(second)
     aligned = all(abs(x - y) <= 0.05 * width for x, y in zip(la, lb) if x == x and y == y)
     fills = a_bottom >= 0.75 * first_page.height and b_top <= 0.25 * page.height
-    ends = _text_between(first_page, a_bottom, MARGIN * first_page.height, below=True) == 0
-    opens = _text_between(page, b_top, MARGIN * page.height, below=False) == 0
+    ends = _text_between(first_page, a_bottom, SETTINGS.pages.margin * first_page.height, below=True) == 0
+    opens = _text_between(page, b_top, SETTINGS.pages.margin * page.height, below=False) == 0
     return (fills and aligned) or (ends and opens), 0, None
 
 
-# Share of the page height at its head and foot where running heads, feet and page numbers sit.
-MARGIN = 0.1
-# Header texts of two pages this similar (rapidfuzz ratio) are one header repeated (OCR misreads).
-REPEATED_HEADER_MATCH = 90
 TOTAL = re.compile(r"^(?:total|totaux|total general|grand total)\b", re.IGNORECASE)
 
 

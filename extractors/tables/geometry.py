@@ -1,10 +1,10 @@
-"""Geometry shared by table detection and structure (`extractors.tables.detect`): the parameters, the
-segments a reading line is cut into, and drawn rulings.
+"""Geometry shared by table detection and structure (`extractors.tables.detect`): the segments a reading
+line is cut into, and drawn rulings; the tolerances are in `extractors.tables.settings`.
 
 All lengths are in multiples of the page's median word height (`page_unit`) unless said otherwise.
 **Segments** (step 1 of `extractors.tables.detect`): each reading line (`extractors.layout.words_to_lines`)
-is cut into segments where the gap between two words is wider than `SEGMENT_GAP` text heights (word
-spaces are ~0.3) or a vertical ruling passes between them; a bullet stays with its text. A segment
+is cut into segments where the gap between two words is wider than `SegmentSettings.segment_gap`
+text heights (word spaces are ~0.3) or a vertical ruling passes between them; a bullet stays with its text. A segment
 is the part of a line that belongs to one cell. **Rulings**: drawn lines of a page
 (`extractors.ingest.pdf_chars.page_rulings`), merged into horizontal and vertical rules (`merge_rules`); connected
 rules with two or more of each direction are ruled boxes (`ruled_boxes`).
@@ -16,39 +16,21 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from extractors.french import vocabulary as vocab
 from extractors.layout import union_bbox, words_to_lines
+from extractors.tables.settings import SETTINGS
 from schemas import BBox, Page, Word
 from schemas.table import Ruling
 
-# --- Parameters (all lengths in multiples of the page's median word height) ------------------
-# Gap between two words of one line above which they are in different cells. Measured on the
-# ICDAR 2013 eu-* ground truth (words of one cell vs neighbouring cells on a line, 3751 gaps):
-# 95% of in-cell gaps are <= 0.62, 99% of between-cell gaps are >= 0.99; 0.75 errs 34/955 in-cell
-# gaps (justified or letter-spaced headers) and 4/2796 between-cell gaps.
-SEGMENT_GAP = 0.75
-# Narrowest whitespace column that separates two table columns.
-MIN_SEPARATOR = 0.3
-# Largest vertical gap between two lines of one table.
-MAX_LINE_GAP = 2.2
-# Lines with two or more cells needed before aligned text (no ruled box) is called a table: two
-# such lines are as often a numbered heading over a numbered sub-heading as a table.
-MIN_TEXT_ROWS = 3
-# A one-segment line at least this share of the table width with this many words is prose.
-PROSE_WIDTH = 0.6
-PROSE_WORDS = 8
-# A column whose lines hold this many words on average is running text.
-PROSE_LINE_WORDS = 4.5
-# Rulings: shorter segments are ignored (tick marks, underlines of a word), thicker ones are boxes.
-MIN_RULING_LENGTH = 6.0
-MAX_RULING_THICKNESS = 3.0
-# Two rulings meet when they come this close (points).
-RULING_TOLERANCE = 2.5
-# The key column (the stub whose entries start rows) is the leftmost column filled on at least
-# this share of the lines of the fullest column.
-KEY_OCCUPANCY = 0.6
 
-BULLET_GLYPHS = {"•", "▪", "‣", "◦", "●", "○", "■", "□", "►", "▸", "", "", "➢", "✓"}
-BULLETS = {"•", "▪", "‣", "◦", "●", "○", "■", "□", "►", "▸", "–", "—", "-", "*", "", "", "o", "➢", "✓", "§"}
+# --- Patterns and glyphs (the tolerances are in extractors.tables.settings) -------------------
+# Glyphs that are only ever bullets: a word of one of them keeps the text after it in its segment
+# however wide the gap ("•   text" is one list item, not two cells).
+BULLET_GLYPHS = set(vocab.ROUND_BULLETS + vocab.POINTER_BULLETS + vocab.ARROW_CHECK_BULLETS)
+# Also bullets when they open a line's first segment (or make up a column of markers): dashes, "*",
+# "o" (a word processor's white bullet in a text font, as "o" in the text layer) and "§"; alone
+# further right they are values ("-" for nothing).
+BULLETS = BULLET_GLYPHS | set(vocab.DASH_BULLETS) | {"*", "o", "§"}
 NUMBERING = re.compile(r"^(?:\(?\d{1,3}(?:[.)]\d{1,3})*[.)]?|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$")
 CAPTION = re.compile(r"^(?i:table|tableau|figure|graphique|graph|chart|exhibit|annexe?)\s*(?:\d|[IVXLC]+\b|[A-Z](?=[-.:\s\d]|$))")
 CONTINUED = re.compile(r"\(?\b(?:suite|cont(?:inued|'d|\.)?|continuation)\b\)?", re.IGNORECASE)
@@ -142,13 +124,13 @@ def merge_rules(rulings: Iterable[Ruling], horizontal: bool) -> list[Rule]:
         g.sort(key=lambda r: r.lo)
         cur = Rule(pos, g[0].lo, g[0].hi)
         for r in g[1:]:
-            if r.lo <= cur.hi + RULING_TOLERANCE:
+            if r.lo <= cur.hi + SETTINGS.rulings.meet_tolerance:
                 cur.hi = max(cur.hi, r.hi)
             else:
                 merged.append(cur)
                 cur = Rule(pos, r.lo, r.hi)
         merged.append(cur)
-    return [r for r in merged if r.hi - r.lo >= MIN_RULING_LENGTH]
+    return [r for r in merged if r.hi - r.lo >= SETTINGS.rulings.min_length]
 
 
 def ruled_boxes(hs: list[Rule], vs: list[Rule]) -> list[tuple[BBox, list[Rule], list[Rule]]]:
@@ -162,7 +144,7 @@ def ruled_boxes(hs: list[Rule], vs: list[Rule]) -> list[tuple[BBox, list[Rule], 
             i = parent[i]
         return i
 
-    t = RULING_TOLERANCE
+    t = SETTINGS.rulings.meet_tolerance
     for i, h in enumerate(hs):
         for j, v in enumerate(vs):
             if h.lo - t <= v.pos <= h.hi + t and v.lo - t <= h.pos <= v.hi + t:
@@ -205,7 +187,7 @@ def page_segments(page: Page, vs: list[Rule], unit: float) -> list[SegmentLine]:
         for prev, cur in zip(ids, ids[1:]):
             a, b = words[prev].bbox, words[cur].bbox
             gap = b[0] - a[2]
-            split = gap > SEGMENT_GAP * h
+            split = gap > SETTINGS.segments.segment_gap * h
             if split and is_bullet(words[prev].text) and len(groups[-1]) == 1 and words[cur].text[:1].isalpha() \
                     and (words[prev].text in BULLET_GLYPHS or len(groups) == 1):
                 split = False  # "•   text" is one list item, not two cells; "-" alone is a value

@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from extractors.layout import union_bbox
-from extractors.tables.geometry import CAPTION, MIN_SEPARATOR, SegmentLine, overlap, Region, Rule, Segment
+from extractors.tables.geometry import CAPTION, SegmentLine, overlap, Region, Rule, Segment
 from extractors.tables.rows import group_rows
+from extractors.tables.settings import SETTINGS
 from extractors.tables.slots import SlotGrid, fill_slots, merge_under_groups, merge_unruled_columns, merge_unruled_rows
 from schemas import BBox, Page, Word
 from schemas.table import Cell, Shade, Table, TableProvenance, TableSegment
@@ -29,18 +30,19 @@ def _text_cores(lines: list[SegmentLine], x0: float, x1: float, unit: float) -> 
     wrapped line of a long cell, should not fill a gap the other lines leave open); a run left open by all but ~12% of the
     multi-segment lines is still a gap, so a few spanning headers do not join two columns.
     """
-    step = 0.5
+    tolerances = SETTINGS.grid
+    step = tolerances.cover_step
     n = max(1, int((x1 - x0) / step) + 1)
     cover = [0.0] * n
     for line in lines:
-        mark = 0.2 if len(line.segs) < 2 and len(lines) > 3 else 1.0
+        mark = tolerances.single_segment_cover if len(line.segs) < 2 and len(lines) > 3 else 1.0
         for s in line.segs:
             a = max(0, int((s.x0 - x0) / step))
             b = min(n - 1, int((s.x1 - x0) / step))
             for i in range(a, b + 1):
                 cover[i] += mark
     n_multi = sum(1 for l in lines if len(l.segs) >= 2)
-    threshold = max(0.25, 0.12 * n_multi)
+    threshold = max(tolerances.min_open_cover, tolerances.open_share * n_multi)
     cores: list[list[float]] = []
     start = None
     for i in range(n):
@@ -54,7 +56,7 @@ def _text_cores(lines: list[SegmentLine], x0: float, x1: float, unit: float) -> 
         cores.append([x0 + start * step, x0 + n * step])
     merged: list[list[float]] = []
     for c in cores:
-        if merged and c[0] - merged[-1][1] < MIN_SEPARATOR * unit:
+        if merged and c[0] - merged[-1][1] < SETTINGS.segments.min_separator * unit:
             merged[-1][1] = c[1]
         else:
             merged.append(c)
@@ -77,7 +79,7 @@ def _columns(lines: list[SegmentLine], x0: float, x1: float, vcuts: list[float],
     for a, b in zip(bounds, bounds[1:]):
         sub = [SegmentLine(l.top, l.bottom, [s for s in l.segs if a <= (s.x0 + s.x1) / 2 <= b]) for l in lines]
         sub = [l for l in sub if l.segs]
-        if not sub and b - a < MIN_EMPTY_COLUMN * unit:
+        if not sub and b - a < SETTINGS.grid.min_empty_column * unit:
             continue  # the gap between a double rule
         if cols:
             ruled.add(len(cols) - 1)  # boundary between the previous column and this one
@@ -100,12 +102,6 @@ def _columns(lines: list[SegmentLine], x0: float, x1: float, vcuts: list[float],
     return [cols[i] for i in keep], {index[i] for i in ruled if i in index and i + 1 in index}, {index[i] for i in empty if i in index}
 
 
-# A first row whose cells run longer (words on one line of a cell) is a body row, not a header.
-MAX_HEADER_CELL_WORDS = 12
-# Horizontal rules that must cross an empty ruled column for it to be a column of the grid.
-MIN_RULES_ACROSS = 3
-# Narrowest ruled column without text that is kept (text heights); narrower is a double rule.
-MIN_EMPTY_COLUMN = 1.5
 
 
 def _assign_columns(seg: Segment, cols: list[tuple[float, float]]) -> tuple[int, int]:
@@ -121,9 +117,6 @@ def _assign_columns(seg: Segment, cols: list[tuple[float, float]]) -> tuple[int,
     return hit[0], hit[-1]
 
 
-# A word gap this wide (text heights; word spaces are ~0.3) that falls between two columns of the
-# table splits a segment: tight, right-aligned headers leave less than SEGMENT_GAP between them.
-COLUMN_SPLIT_GAP = 0.45
 
 
 def _split_at_columns(seg: Segment, cols: list[tuple[float, float]], words: Sequence[Word], unit: float) -> list[Segment]:
@@ -134,7 +127,7 @@ def _split_at_columns(seg: Segment, cols: list[tuple[float, float]], words: Sequ
     pieces: list[list[int]] = [[seg.ids[0]]]
     for a, b in zip(seg.ids, seg.ids[1:]):
         ga, gb = words[a].bbox[2], words[b].bbox[0]
-        cut = gb - ga >= COLUMN_SPLIT_GAP * unit and any(
+        cut = gb - ga >= SETTINGS.grid.column_split_gap * unit and any(
             cols[j][1] - 0.5 <= ga and gb <= cols[j + 1][0] + 0.5 for j in range(len(cols) - 1))
         if cut:
             pieces.append([b])
@@ -182,7 +175,7 @@ def build_table(page: Page, lines: list[SegmentLine], region: Region, hs: list[R
     # an empty ruled column is kept when it is part of the grid: rows ruled across it, or shaded
     # slots (not a figure's place in the frame beside the table)
     empty_cols = {c for c in empty_cols if any(k[1] == c for k in fills) or len({round(h.pos) for h in hs if h.lo <= cols[c][0] + 1
-                  and h.hi >= cols[c][1] - 1 and frame[1] - 2 <= h.pos <= frame[3] + 2}) >= MIN_RULES_ACROSS}
+                  and h.hi >= cols[c][1] - 1 and frame[1] - 2 <= h.pos <= frame[3] + 2}) >= SETTINGS.grid.min_rules_across}
     return _assemble(page, grid, header_rows, frame, method, region.notes, fills, empty_cols, cols)
 
 
@@ -216,10 +209,10 @@ def _vertical_cuts(vs: list[Rule], frame: BBox) -> list[float]:
     covered: dict[float, float] = {}
     for v in vs:
         if x0 + 2 < v.pos < x1 - 2:
-            pos = next((p for p in covered if abs(p - v.pos) <= 1.5), v.pos)
+            pos = next((p for p in covered if abs(p - v.pos) <= SETTINGS.grid.rule_join), v.pos)
             covered[pos] = covered.get(pos, 0.0) + max(0.0, overlap(v.lo, v.hi, top, bottom))
     height = bottom - top
-    cuts = [pos for pos, length in covered.items() if length >= 0.5 * height]
+    cuts = [pos for pos, length in covered.items() if length >= SETTINGS.grid.rule_cross_share * height]
     return sorted(cuts)
 
 
@@ -358,7 +351,7 @@ def _header_rows(rows: list[list[int]], views: dict[int, SegmentLine], key: int,
 
         # a rule under the first row marks a header only where the other rows are not ruled too
         ruled = rule_under(rows[0], rows[1]) and not rule_under(rows[1], rows[2])
-        sentences = any(s.n_words > MAX_HEADER_CELL_WORDS for s in first) or len(rows[0]) > 4
+        sentences = any(s.n_words > SETTINGS.grid.max_header_cell_words for s in first) or len(rows[0]) > 4
         if ((bold_first and not bold_second) or ruled) and not sentences:
             n = 1
     return n

@@ -15,12 +15,11 @@ import math
 import re
 import statistics
 
+from extractors.tables.settings import SETTINGS
 from schemas import Page, Word
 from schemas.table import Ruling, Table
 
 NOISE = re.compile(r"^[|¦\[\]{}_~]+$")
-MIN_WORD_CONFIDENCE = 20.0  # OCR words read below this are noise (specks, rules, lost letters)
-MIN_SKEW = 0.0005  # radians (0.03°): less is left alone
 
 
 def is_noise(word: Word) -> bool:
@@ -31,18 +30,20 @@ def is_noise(word: Word) -> bool:
         return True
     if word.confidence is None:
         return False
-    if word.confidence < MIN_WORD_CONFIDENCE:
+    tolerances = SETTINGS.level
+    if word.confidence < tolerances.min_word_confidence:
         return True
     if not any(ch.isalnum() for ch in text):
-        return word.confidence < 80  # "=", "—", "~" read unsure off a rule
-    return word.confidence < 50 and sum(ch.isalpha() for ch in text) <= 4 and not any(ch.isdigit() for ch in text)
+        return word.confidence < tolerances.symbol_confidence  # "=", "—", "~" read unsure off a rule
+    return (word.confidence < tolerances.short_word_confidence and sum(ch.isalpha() for ch in text) <= tolerances.short_word_letters
+            and not any(ch.isdigit() for ch in text))
 
 
 def _speck(word: Word, words: list[Word]) -> bool:
     """A speck or a rule's edge read as a letter or two ("ee", "i"), unsure, with no word beside it
     on its line: no cell holds a lone letter read so."""
     text = word.text.strip()
-    if len(text) > 2 or any(ch.isdigit() for ch in text) or word.confidence is None or word.confidence >= 80:
+    if len(text) > 2 or any(ch.isdigit() for ch in text) or word.confidence is None or word.confidence >= SETTINGS.level.symbol_confidence:
         return False
     x0, top, x1, bottom = word.bbox
     h = bottom - top
@@ -57,7 +58,7 @@ def skew_of(words: list[Word]) -> float:
     slopes = []
     for line in words_to_lines(words):
         boxes = [words[i].bbox for i in line.word_ids if len(words[i].text) >= 3 and words[i].bbox is not None]
-        if len(boxes) < 4 or boxes[-1][2] - boxes[0][0] < 120:
+        if len(boxes) < SETTINGS.level.skew_line_words or boxes[-1][2] - boxes[0][0] < SETTINGS.level.skew_line_width:
             continue
         xs = [(b[0] + b[2]) / 2 for b in boxes]
         ys = [b[3] for b in boxes]
@@ -65,7 +66,7 @@ def skew_of(words: list[Word]) -> float:
         den = sum((x - mx) ** 2 for x in xs)
         if den > 0:
             slopes.append(sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den)
-    if len(slopes) < 3:
+    if len(slopes) < SETTINGS.level.skew_lines:
         return 0.0
     return math.atan(statistics.median(slopes))
 
@@ -93,13 +94,13 @@ def level_page(page: Page) -> tuple[Page, float]:
     for i, w in enumerate(page.words):
         if i in noise:
             w = w.model_copy(update={"text": ""})
-        if abs(angle) > MIN_SKEW and w.bbox is not None:
+        if abs(angle) > SETTINGS.level.min_skew and w.bbox is not None:
             x0, top, x1, bottom = w.bbox
             cx, cy = turn((x0 + x1) / 2, (top + bottom) / 2, angle)
             hw, hh = (x1 - x0) / 2, (bottom - top) / 2
             w = w.model_copy(update={"bbox": (cx - hw, cy - hh, cx + hw, cy + hh)})
         words.append(w)
-    return page.model_copy(update={"words": words, "lines": []}), (angle if abs(angle) > MIN_SKEW else 0.0)
+    return page.model_copy(update={"words": words, "lines": []}), (angle if abs(angle) > SETTINGS.level.min_skew else 0.0)
 
 
 def level_rulings(rulings: list[Ruling], angle: float) -> list[Ruling]:

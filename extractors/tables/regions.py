@@ -7,17 +7,12 @@ Ruled boxes come from `extractors.tables.geometry.ruled_boxes`; this module find
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Optional
 
 from extractors.tables.geometry import (
     CAPTION,
-    MAX_LINE_GAP,
-    MIN_SEPARATOR,
-    MIN_TEXT_ROWS,
     NUMBERING,
-    PROSE_LINE_WORDS,
-    PROSE_WIDTH,
-    PROSE_WORDS,
     is_bullet,
     SegmentLine,
     parse_number,
@@ -26,6 +21,7 @@ from extractors.tables.geometry import (
     Rule,
     Segment,
 )
+from extractors.tables.settings import SETTINGS
 from schemas.table import Cell, Table
 
 # --- Region detection -------------------------------------------------------------------------
@@ -35,7 +31,7 @@ def _is_prose_line(line: SegmentLine, width: float) -> bool:
     if len(line.segs) != 1:
         return False
     s = line.segs[0]
-    return s.n_words >= PROSE_WORDS and (s.x1 - s.x0) >= PROSE_WIDTH * width
+    return s.n_words >= SETTINGS.segments.prose_words and (s.x1 - s.x0) >= SETTINGS.segments.prose_width * width
 
 
 def _is_caption(line: SegmentLine) -> bool:
@@ -54,7 +50,7 @@ def _crossed_gaps(seg: Segment, gaps: list[tuple[float, float]], unit: float) ->
 def _gaps_link(a: list[tuple[float, float]], b: list[tuple[float, float]], unit: float) -> int:
     n = 0
     for g in b:
-        if any(overlap(g[0], g[1], h[0], h[1]) >= MIN_SEPARATOR * unit for h in a):
+        if any(overlap(g[0], g[1], h[0], h[1]) >= SETTINGS.segments.min_separator * unit for h in a):
             n += 1
     return n
 
@@ -63,87 +59,118 @@ def text_regions(lines: list[Optional[SegmentLine]], unit: float, page_width: fl
     """Runs of lines whose segments keep to common columns (`None`: a line used by a ruled table)."""
     present = [l for l in lines if l is not None]
     text_width = (max(l.x1 for l in present) - min(l.x0 for l in present)) if present else page_width
-    regions: list[Region] = []
-    used: set[int] = set()
-    chain: list[int] = []
-    pending: list[int] = []
-    ref_gaps: list[tuple[float, float]] = []  # gaps of the chain's recent multi-segment lines
-    n_multi = 0
-
-    def close():
-        nonlocal chain, pending, ref_gaps, n_multi
-        if n_multi >= MIN_TEXT_ROWS:
-            # the last row's wrapped cells: one-cell lines right under it, set tight, away from
-            # the first column (a note under the table starts at its left edge)
-            left = min(lines[c].x0 for c in chain)
-            for k in pending:
-                if lines[k].top - lines[chain[-1]].bottom > TRAILING_GAP * unit or lines[k].x0 <= left + 2 * unit:
-                    break
-                chain.append(k)
-            full = _extend_up(lines, chain, used, unit, hs, text_width) + chain
-            regions.append(Region(full))
-            used.update(full)
-        chain, pending, ref_gaps, n_multi = [], [], [], 0
-
+    chains = RegionChain(lines, unit, hs, text_width)
     prev_bottom = None
     for k, line in enumerate(lines):
         if line is None:
-            close()
+            chains.close()
             prev_bottom = None
             continue
-        if prev_bottom is not None and line.top - prev_bottom > MAX_LINE_GAP * unit and not (
-                chain and line.top - prev_bottom <= RULED_LINE_GAP * unit and _rule_between(hs, prev_bottom, line.top, lines, chain)):
-            close()
+        if prev_bottom is not None and chains.gap_ends_table(prev_bottom, line):
+            chains.close()
         # lines that overlap (a superscript, a cell set lower) keep the lower bottom
         if prev_bottom is not None and line.top < prev_bottom:
             prev_bottom = max(prev_bottom, line.bottom)
         else:
             prev_bottom = line.bottom
-        multi = len(line.segs) >= 2
-        if multi and chain and _ruled_bar(line, min(lines[c].x0 for c in chain), max(lines[c].x1 for c in chain), unit, hs):
-            pending.append(k)  # a section bar OCR cut in pieces: inside the table, not a row of cells
-            continue
-        if multi:
-            gaps = line.gaps()
-            wide_prose = all(s.n_words >= PROSE_WORDS for s in line.segs)
-            if wide_prose or _is_caption(line):  # "Table 3.    Title" splits in two at its gap
-                close()
-                continue
-            if chain and _gaps_link(ref_gaps, gaps, unit) >= 1:
-                chain.extend(pending)
-                pending = []
+        if len(line.segs) >= 2:
+            chains.add_multi(k, line)
+        elif chains.chain:
+            chains.add_single(k, line)
+    chains.close()
+    return chains.regions
+
+
+@dataclass
+class RegionChain:
+    """The run of lines `text_regions` is building: its rows of two or more cells (`chain`), the
+    one-cell lines waiting to be known inside the table or not (`pending`), and the column gaps of
+    its recent rows (`ref_gaps`). `close` ends the run, a region when it has enough rows."""
+
+    lines: list[Optional[SegmentLine]]
+    unit: float
+    hs: list[Rule]
+    text_width: float
+    regions: list[Region] = field(default_factory=list)
+    used: set[int] = field(default_factory=set)
+    chain: list[int] = field(default_factory=list)
+    pending: list[int] = field(default_factory=list)
+    ref_gaps: list[tuple[float, float]] = field(default_factory=list)  # gaps of the chain's recent multi-segment lines
+    n_multi: int = 0
+
+    def close(self) -> None:
+        lines, chain, unit = self.lines, self.chain, self.unit
+        if self.n_multi >= SETTINGS.segments.min_text_rows:
+            # the last row's wrapped cells: one-cell lines right under it, set tight, away from
+            # the first column (a note under the table starts at its left edge)
+            left = min(lines[c].x0 for c in chain)
+            for k in self.pending:
+                if lines[k].top - lines[chain[-1]].bottom > SETTINGS.regions.trailing_gap * unit or lines[k].x0 <= left + 2 * unit:
+                    break
                 chain.append(k)
-                n_multi += 1
-                ref_gaps = _merge_gaps(ref_gaps, gaps, unit)
-            else:
-                close()
-                chain, ref_gaps, n_multi = [k], gaps, 1
+            full = _extend_up(lines, chain, self.used, unit, self.hs, self.text_width) + chain
+            self.regions.append(Region(full))
+            self.used.update(full)
+        self.chain, self.pending, self.ref_gaps, self.n_multi = [], [], [], 0
+
+    def gap_ends_table(self, prev_bottom: float, line: SegmentLine) -> bool:
+        """The gap above the line is wider than a table's, and no rule across the table bridges it
+        (ruled rows are set with more padding)."""
+        gap, unit = line.top - prev_bottom, self.unit
+        return gap > SETTINGS.segments.max_line_gap * unit and not (
+            self.chain and gap <= SETTINGS.regions.ruled_line_gap * unit
+            and _rule_between(self.hs, prev_bottom, line.top, self.lines, self.chain))
+
+    def add_multi(self, k: int, line: SegmentLine) -> None:
+        """A line of two or more segments: a row when its gaps line up with the run's, else the
+        start of a new run (or the end of one: prose, a caption)."""
+        lines, unit = self.lines, self.unit
+        if self.chain and _ruled_bar(line, min(lines[c].x0 for c in self.chain), max(lines[c].x1 for c in self.chain), unit, self.hs):
+            self.pending.append(k)  # a section bar OCR cut in pieces: inside the table, not a row of cells
+            return
+        gaps = line.gaps()
+        wide_prose = all(s.n_words >= SETTINGS.segments.prose_words for s in line.segs)
+        if wide_prose or _is_caption(line):  # "Table 3.    Title" splits in two at its gap
+            self.close()
+            return
+        if self.chain and _gaps_link(self.ref_gaps, gaps, unit) >= 1:
+            self.chain.extend(self.pending)
+            self.pending = []
+            self.chain.append(k)
+            self.n_multi += 1
+            self.ref_gaps = _merge_gaps(self.ref_gaps, gaps, unit)
         else:
-            if not chain:
-                continue
-            seg = line.segs[0]
-            chain_x0 = min(lines[c].x0 for c in chain)
-            chain_x1 = max(lines[c].x1 for c in chain)
-            if _ruled_bar(line, chain_x0, chain_x1, unit, hs) or section_bar(line, chain_x0, unit):
-                pending.append(k)
-                continue
-            if _is_prose_line(line, text_width) or _is_caption(line):
-                close()
-                continue
-            crossed = _crossed_gaps(seg, ref_gaps, unit)
-            # a section label set flush left may run on over the next column
-            width = chain_x1 - chain_x0
-            # a section label set flush left may run on over the next column; one centred over
-            # the table crosses them all (kept only if aligned rows follow)
-            flush_left = seg.x0 <= chain_x0 + 2 * unit and (seg.x1 - seg.x0) < 0.6 * width and crossed <= 2
-            centred = (abs((seg.x0 + seg.x1) / 2 - (chain_x0 + chain_x1) / 2) < 0.15 * width
-                       and (seg.x1 - seg.x0) < 0.7 * width and seg.n_words <= 10)
-            if crossed == 0 or flush_left or centred or (crossed == 1 and len(ref_gaps) >= 3 and seg.n_words <= 4):
-                pending.append(k)
-            else:
-                close()
-    close()
-    return regions
+            self.close()
+            self.chain, self.ref_gaps, self.n_multi = [k], gaps, 1
+
+    def add_single(self, k: int, line: SegmentLine) -> None:
+        """A one-segment line under a run: pending (a bar, a label, a wrapped cell) when it keeps
+        to the run's columns, else the end of the run (prose, a caption)."""
+        lines, unit = self.lines, self.unit
+        chain_x0 = min(lines[c].x0 for c in self.chain)
+        chain_x1 = max(lines[c].x1 for c in self.chain)
+        if _ruled_bar(line, chain_x0, chain_x1, unit, self.hs) or section_bar(line, chain_x0, unit):
+            self.pending.append(k)
+            return
+        if _is_prose_line(line, self.text_width) or _is_caption(line):
+            self.close()
+            return
+        if _fits_columns(line.segs[0], chain_x0, chain_x1, self.ref_gaps, unit):
+            self.pending.append(k)
+        else:
+            self.close()
+
+
+def _fits_columns(seg: Segment, chain_x0: float, chain_x1: float, ref_gaps: list[tuple[float, float]], unit: float) -> bool:
+    """A one-segment line that may belong to the table above: it crosses none of the table's column
+    gaps; or it is a section label set flush left, which may run on over the next column; or one
+    centred over the table, which crosses them all (kept only if aligned rows follow)."""
+    crossed = _crossed_gaps(seg, ref_gaps, unit)
+    width = chain_x1 - chain_x0
+    flush_left = seg.x0 <= chain_x0 + 2 * unit and (seg.x1 - seg.x0) < 0.6 * width and crossed <= 2
+    centred = (abs((seg.x0 + seg.x1) / 2 - (chain_x0 + chain_x1) / 2) < 0.15 * width
+               and (seg.x1 - seg.x0) < 0.7 * width and seg.n_words <= 10)
+    return crossed == 0 or flush_left or centred or (crossed == 1 and len(ref_gaps) >= 3 and seg.n_words <= 4)
 
 
 def _ruled_bar(line: SegmentLine, x0: float, x1: float, unit: float, hs: list[Rule]) -> bool:
@@ -155,7 +182,7 @@ def _ruled_bar(line: SegmentLine, x0: float, x1: float, unit: float, hs: list[Ru
     text = " ".join(s.text for s in line.segs)
     if seg.x0 > x0 + 2 * unit or words > 25 or text.rstrip().endswith("."):
         return False
-    if any(b.x0 - a.x1 > BAR_PIECE_GAP * unit for a, b in zip(line.segs, line.segs[1:])):
+    if any(b.x0 - a.x1 > SETTINGS.regions.bar_piece_gap * unit for a, b in zip(line.segs, line.segs[1:])):
         return False
     letters = [ch for ch in text if ch.isalpha()]
     capitals = len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
@@ -181,9 +208,6 @@ def section_bar(line: SegmentLine, x0: float, unit: float) -> bool:
     return bool(seg.bold or capitals) and bool(AXIS_HEADING.match(fold(seg.text)) or NUMBERED_HEADING.match(seg.text))
 
 
-# Largest vertical gap (text heights) between two lines of one table when a rule across the table
-# lies between them (ruled rows are set with more padding than unruled ones).
-RULED_LINE_GAP = 4.0
 
 
 def _rule_between(hs: list[Rule], top: float, bottom: float, lines: list[Optional[SegmentLine]], chain: list[int]) -> bool:
@@ -192,14 +216,6 @@ def _rule_between(hs: list[Rule], top: float, bottom: float, lines: list[Optiona
     return any(top - 1 <= h.pos <= bottom + 1 and overlap(h.lo, h.hi, x0, x1) >= 0.8 * (x1 - x0) for h in hs)
 
 
-# Widest gap (text heights) between two pieces of one section bar OCR cut apart.
-BAR_PIECE_GAP = 2.5
-# Largest gap (text heights) above a wrapped line of the last row: cell text is set solid.
-TRAILING_GAP = 0.5
-# Header lines above the aligned body of a table: at most this many, each at most this far
-# (text heights) below the line above.
-MAX_HEADER_LINES = 4
-HEADER_LINE_GAP = 1.0
 
 
 def _extend_up(lines: list[Optional[SegmentLine]], chain: list[int], used: set[int], unit: float, hs: list[Rule],
@@ -212,13 +228,13 @@ def _extend_up(lines: list[Optional[SegmentLine]], chain: list[int], used: set[i
     added: list[int] = []
     below = lines[chain[0]]
     k = chain[0] - 1
-    while k >= 0 and len(added) < MAX_HEADER_LINES and k not in used:
+    while k >= 0 and len(added) < SETTINGS.regions.max_header_lines and k not in used:
         line = lines[k]
-        if line is None or below.top - line.bottom > HEADER_LINE_GAP * unit:
+        if line is None or below.top - line.bottom > SETTINGS.regions.header_line_gap * unit:
             break
         if line.x0 < x0 - unit or line.x1 > x1 + unit:
             break
-        if _is_caption(line) or _is_prose_line(line, text_width) or any(s.n_words >= PROSE_WORDS for s in line.segs):
+        if _is_caption(line) or _is_prose_line(line, text_width) or any(s.n_words >= SETTINGS.segments.prose_words for s in line.segs):
             break
         if any(line.bottom - 1.5 <= h.pos <= below.top + 1.5 and overlap(h.lo, h.hi, x0, x1) >= 0.8 * width for h in hs):
             break
@@ -235,7 +251,7 @@ def _merge_gaps(old: list[tuple[float, float]], new: list[tuple[float, float]], 
     for g in old:
         hit = None
         for j, h in enumerate(new):
-            if j not in used and overlap(g[0], g[1], h[0], h[1]) >= MIN_SEPARATOR * unit:
+            if j not in used and overlap(g[0], g[1], h[0], h[1]) >= SETTINGS.segments.min_separator * unit:
                 hit = j
                 break
         if hit is None:
@@ -289,7 +305,7 @@ def plausible_table(table: Table) -> bool:
     prose_cols = 0
     for col, cells in by_col.items():
         lines = [ln for c in cells for ln in c.text.split("\n")]
-        if len(lines) >= 3 and sum(len(ln.split()) for ln in lines) / len(lines) >= PROSE_LINE_WORDS:
+        if len(lines) >= 3 and sum(len(ln.split()) for ln in lines) / len(lines) >= SETTINGS.segments.prose_line_words:
             prose_cols += 1
     if prose_cols == len(by_col):
         return False

@@ -16,10 +16,10 @@ sentences opening on a verb in the infinitive or an action noun ("Mettre en plac
 de ...") for `title`; lists of organisations (capitalised names, acronyms) for `lead`; year
 columns holding only shading or marks for `timeline` (a chronogram).
 
-The header weighs more than the cells (`HEADER_WEIGHT` against at most `CELL_WEIGHT`), so cells
-decide where the header names no role or was not printed. Then one title column is kept (a column
-of measures beside one of actions makes the second `actions`), and of two axis columns the first is
-the `theme`. Every decision is written in `ColumnRole.evidence`.
+The header weighs more than the cells (`RoleSettings.header_weight` against at most
+`RoleSettings.cell_weight`), so cells decide where the header names no role or was not printed.
+Then one title column is kept (a column of measures beside one of actions makes the second
+`actions`), and of two axis columns the first is the `theme`. Every decision is written in `ColumnRole.evidence`.
 """
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ from typing import Optional, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
+from extractors.french.vocabulary import CHECK_MARKS
+from extractors.tables.settings import SETTINGS
 from extractors.tables.values import clean, fold, is_deadline, is_id, is_money, is_percent, strip_bullet
 from schemas import Page
 from schemas.table import ColumnRole, Table
@@ -54,19 +56,15 @@ PARTNER_WORDS = ("collabor", "partenai", "associe", "contribu", "intervenant", "
 ID_HEADER = re.compile(r"^(?:n\s*[°o.]?|no\.?|#|num\.?|numero|ref\.?|reference|n°s?|code|id)$")
 # A title column named by one of these beats "action" (which then lists the actions of a measure).
 TITLE_STRONG = ("mesure", "nom ", "intitule")
-MAX_HEADER_WORDS = 12  # longer is a sentence, not a column heading
 
-HEADER_WEIGHT = 3.0  # a role named by the header
-CELL_WEIGHT = 2.0  # a role every body cell speaks for
-MIN_SHARE = 0.5  # share of a column's body cells that must speak for a role before they vote
-MIN_SCORE = 1.0
 
 STATUS_WORDS = re.compile(r"^(?:realise|complete|termine|acheve|en cours|non (?:debute|realise|amorce|entame)|a venir|a faire|"
                           r"annule|abandonne|reporte|suspendu|en retard|en attente|planifie|prevu|fait|debute|amorce|"
                           r"en continu|partiellement realise|cible (?:atteinte|depassee))e?s?\b")
 INFINITIVE = re.compile(r"^[a-z]{2,}(?:er|ir|re|oir)$")
 ACTION_NOUN = re.compile(r"^[a-z]{3,}(?:tion|ment|age|ure|ance|ence)s?$")
-MARKS = {"x", "✓", "✔", "●", "■", "•", "oui", "*", "+"}
+# A timeline column's cells are ticks: the check marks, or "oui", "*", "+" typed in their place.
+MARKS = set(CHECK_MARKS) | {"oui", "*", "+"}
 YEAR_HEADER = re.compile(r"^(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?$|^(?:t|q|s)[1-4]\s*(?:19|20)\d\d$")
 
 
@@ -113,7 +111,7 @@ def header_roles(text: str) -> list[tuple[str, str]]:
     if ID_HEADER.match(flat) or ID_HEADER.match(fold(words)):
         return [("id", words)]
     tokens = header_tokens(text)
-    if len(tokens) > MAX_HEADER_WORDS:
+    if len(tokens) > SETTINGS.roles.max_header_words:
         return []
     if "%" in words and len(tokens) > 4:
         tokens = [t for t in tokens if t != "%"]  # "%" heads a column ("% réalisé"), not in "50 % — Réalisée"
@@ -200,7 +198,7 @@ def cell_votes(texts: Sequence[str], fills: Sequence[bool], header: str) -> dict
         if not filled or all(fold(t.strip()) in MARKS for t in filled) or _years_only(header):
             share = marks / n
             if share > 0 or _years_only(header):
-                votes["timeline"] = (max(share, MIN_SHARE), f"year column: {marks} of {n} cells shaded or marked, none with words")
+                votes["timeline"] = (max(share, SETTINGS.roles.min_share), f"year column: {marks} of {n} cells shaded or marked, none with words")
     if not filled:
         return votes
     m = len(filled)
@@ -215,7 +213,7 @@ def cell_votes(texts: Sequence[str], fills: Sequence[bool], header: str) -> dict
     ]
     for role, test, what in checks:
         hits = sum(1 for t in filled if test(t))
-        if hits and hits >= MIN_SHARE * m:
+        if hits and hits >= SETTINGS.roles.min_share * m:
             votes[role] = (hits / m, f"{hits} of {m} cells are {what}")
     words = sum(len(t.split()) for t in filled) / m
     if words >= 15 and "title" not in votes:
@@ -295,14 +293,14 @@ def assign_roles(table: Table, pages: Optional[dict[int, Page]] = None) -> Table
         scores: dict[str, float] = {}
         evidence: dict[str, list[str]] = {}
         for rank, (role, word) in enumerate(header_roles(headers[col])):
-            weight = HEADER_WEIGHT if rank == 0 else HEADER_WEIGHT / 3
+            weight = SETTINGS.roles.header_weight if rank == 0 else SETTINGS.roles.header_weight / 3
             scores[role] = scores.get(role, 0.0) + weight
             evidence.setdefault(role, []).append(f'header "{clean(headers[col])}" names {role} ("{word}")')
         for role, (share, why) in cell_votes(bodies[col], fills[col], headers[col]).items():
-            scores[role] = scores.get(role, 0.0) + CELL_WEIGHT * share
+            scores[role] = scores.get(role, 0.0) + SETTINGS.roles.cell_weight * share
             evidence.setdefault(role, []).append(why)
         role = max(scores, key=lambda r: scores[r]) if scores else None
-        if role is not None and scores[role] < MIN_SCORE:
+        if role is not None and scores[role] < SETTINGS.roles.min_score:
             role = None
         columns.append(ColumnRole(col=col, role=role, header=clean(headers[col]), score=round(scores.get(role, 0.0), 2) if role else 0.0,
                                   evidence=evidence.get(role, []) if role else []))
@@ -394,9 +392,6 @@ AXIS_HEADING = re.compile(r"^(?:axe|orientation|objectif|volet|theme|enjeu|chant
                           r"\s*(?:\d{1,2}|[ivx]{1,4}|[a-h])\b")
 # a number of one or two digits per level (not the start of "2026 009"), then words
 NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?(?!\d)|[IVX]{1,4}\.|[A-H]\.)\s*[-–—:]?\s*[^\W\d_]")
-HEADING_GAP = 3.0  # text heights between a heading and the table under it (or the heading under it)
-MAX_HEADING_WORDS = 18
-SHORT_HEADING = 8  # words: a line this short, capitalised and unpunctuated, over a table is its heading
 
 
 def heading_above(table: Table, page: Page) -> list[str]:
@@ -411,7 +406,7 @@ def heading_above(table: Table, page: Page) -> list[str]:
     found: list[str] = []
     below = top
     for line in above:
-        if below - line.bbox[3] > HEADING_GAP * unit:
+        if below - line.bbox[3] > SETTINGS.roles.heading_gap * unit:
             break
         # the words over the table (a sidebar's text may share the line)
         words = [page.words[i] for i in line.word_ids if page.words[i].text.strip() and page.words[i].bbox is not None
@@ -429,9 +424,9 @@ def heading_above(table: Table, page: Page) -> list[str]:
 
 
 def _heading_like(text: str, words) -> bool:
-    if not text or len(text.split()) > MAX_HEADING_WORDS or text.endswith((".", ",", ";")) and not NUMBERED_HEADING.match(text):
+    if not text or len(text.split()) > SETTINGS.roles.max_heading_words or text.endswith((".", ",", ";")) and not NUMBERED_HEADING.match(text):
         return False
-    if len(text.split()) <= SHORT_HEADING and text[:1].isupper() and not text.endswith((":", ".", ",", ";")):
+    if len(text.split()) <= SETTINGS.roles.short_heading and text[:1].isupper() and not text.endswith((":", ".", ",", ";")):
         return True  # "Opérations diverses": a short line over the table (set in colour, say)
     letters = [ch for ch in text if ch.isalpha()]
     capitals = bool(letters) and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters) and len(letters) >= 4

@@ -14,7 +14,9 @@ import re
 import statistics
 from typing import Optional
 
-from extractors.tables.geometry import CONNECTOR_END, KEY_OCCUPANCY, NUMBERING, SegmentLine, parse_number, overlap, Rule, Segment
+from extractors.tables.geometry import CONNECTOR_END, NUMBERING, SegmentLine, parse_number, overlap, Rule, Segment
+from extractors.tables.settings import SETTINGS
+
 
 def _starts_lower(text: str) -> bool:
     first = text.lstrip("\"'«“(").strip()
@@ -31,11 +33,9 @@ def key_column(views: dict[int, SegmentLine], n_cols: int) -> int:
         for c in line_columns(line):
             occupancy[c] += 1
     top = max(occupancy) if occupancy else 0
-    return next((c for c in range(n_cols) if occupancy[c] >= KEY_OCCUPANCY * top), 0)
+    return next((c for c in range(n_cols) if occupancy[c] >= SETTINGS.segments.key_occupancy * top), 0)
 
 
-# Group headers are looked for among the first lines of a table only.
-HEADER_ZONE_LINES = 4
 
 
 def _group_header(upper: SegmentLine, lower: SegmentLine, hs: list[Rule], zone: set[int], key: int,
@@ -203,7 +203,7 @@ def _header_zone(views: dict[int, SegmentLine], ids: list[int], n_cols: int) -> 
     the first that fills (nearly) every column, a body row (a section bar under the header does
     not push the body into the zone)."""
     zone = set()
-    for n, k in enumerate(ids[:HEADER_ZONE_LINES]):
+    for n, k in enumerate(ids[:SETTINGS.grid.header_zone_lines]):
         if n and len(views[k].segs) >= max(2, 0.8 * n_cols):
             break
         zone.add(views[k].segs[0].line)
@@ -262,7 +262,7 @@ def group_rows(views: dict[int, SegmentLine], ids: list[int], cols: list[tuple[f
     # rules under (nearly) every row: each band is one row, whatever its lines look like
     # (rules in the header, spanners and the rule under the header, do not count)
     stub_lines = min(sum(1 for k in ids if key in line_columns(views[k])), sum(1 for k in ids if 0 in line_columns(views[k])))
-    body_rules = sum(1 for band in bands[1:] if ids.index(band[0]) >= HEADER_ZONE_LINES)
+    body_rules = sum(1 for band in bands[1:] if ids.index(band[0]) >= SETTINGS.grid.header_zone_lines)
     row_ruled = body_rules >= 3 and body_rules >= 0.25 * stub_lines
     bands, band_rules = _bars_apart(views, bands, band_rules, x0, unit)
     for n, band in enumerate(bands):

@@ -12,16 +12,10 @@ from extractors.ocr.settings import SETTINGS as OCR_SETTINGS
 from extractors.tables.detect import merge_continued_tables, page_to_tables
 from extractors.tables.level import level_page, level_rulings, unlevel_table
 from extractors.tables.roles import assign_roles, heading_above, is_measure_table, with_header
+from extractors.tables.settings import SETTINGS
 from schemas import Document, Page
 from schemas.table import Ruling, Table
 
-# A rule found this far inside an OCR word's box (points) runs through the word: OCR boxes hug the
-# ink loosely, a real rule close above a word can touch its box.
-WORD_CLEARANCE = -0.5
-# Parallel rules of a scan this close (points), side by side over this share of the longer one, are
-# one border drawn double: a cell is never this thin.
-DOUBLE_RULE_GAP = 4.0
-DOUBLE_RULE_OVERLAP = 0.8
 
 
 def document_to_tables(document: Document) -> list[Table]:
@@ -53,9 +47,10 @@ def page_rulings(page: Page, level: Page, angle: float) -> list[Ruling]:
 
 
 def merge_double_rules(rulings: list[Ruling]) -> list[Ruling]:
-    """Two parallel rules closer than `DOUBLE_RULE_GAP` along most of their length are one border
-    drawn double (a register's ruled rows; a shaded band's two edges read as rules): one rule at
+    """Two parallel rules closer than `RulingSettings.double_rule_gap` along most of their length are
+    one border drawn double (a register's ruled rows; a shaded band's two edges read as rules): one rule at
     their middle, so no sliver row or column opens between them."""
+    tolerances = SETTINGS.rulings
     out: list[Ruling] = []
     for r in sorted(rulings, key=lambda r: (not r.horizontal, r.top if r.horizontal else r.x0)):
         at, lo, hi = ((r.top + r.bottom) / 2, r.x0, r.x1) if r.horizontal else ((r.x0 + r.x1) / 2, r.top, r.bottom)
@@ -64,7 +59,7 @@ def merge_double_rules(rulings: list[Ruling]) -> list[Ruling]:
                 continue
             o_at, o_lo, o_hi = ((o.top + o.bottom) / 2, o.x0, o.x1) if o.horizontal else ((o.x0 + o.x1) / 2, o.top, o.bottom)
             overlap = min(hi, o_hi) - max(lo, o_lo)
-            if abs(at - o_at) <= DOUBLE_RULE_GAP and overlap >= DOUBLE_RULE_OVERLAP * max(hi - lo, o_hi - o_lo):
+            if abs(at - o_at) <= tolerances.double_rule_gap and overlap >= tolerances.double_rule_overlap * max(hi - lo, o_hi - o_lo):
                 mid, lo2, hi2 = (at + o_at) / 2, min(lo, o_lo), max(hi, o_hi)
                 out[k] = (Ruling(x0=lo2, top=mid - 0.25, x1=hi2, bottom=mid + 0.25) if r.horizontal
                           else Ruling(x0=mid - 0.25, top=lo2, x1=mid + 0.25, bottom=hi2))
@@ -80,13 +75,14 @@ def bridge_short_gaps(rulings: list[Ruling], page: Page) -> list[Ruling]:
     not seen; the rule goes on to the vertical (a narrow "N°" column keeps the rules of its rows),
     unless a word lies across the piece."""
     MIN_RULE = OCR_SETTINGS.rulings.min_rule
+    clearance = SETTINGS.rulings.word_clearance
     boxes = [w.bbox for w in page.words if w.bbox is not None and w.text.strip()]
 
     def clear(a: float, b: float, at: float, horizontal: bool) -> bool:
         """No word lies across the piece of rule from a to b (a bar's text stops a vertical rule)."""
         if horizontal:
-            return not any(b0[0] < b and b0[2] > a and b0[1] - WORD_CLEARANCE < at < b0[3] + WORD_CLEARANCE for b0 in boxes)
-        return not any(b0[1] < b and b0[3] > a and b0[0] - WORD_CLEARANCE < at < b0[2] + WORD_CLEARANCE for b0 in boxes)
+            return not any(b0[0] < b and b0[2] > a and b0[1] - clearance < at < b0[3] + clearance for b0 in boxes)
+        return not any(b0[1] < b and b0[3] > a and b0[0] - clearance < at < b0[2] + clearance for b0 in boxes)
 
     out = []
     for r in rulings:
@@ -119,11 +115,12 @@ def clear_of_words(rulings: list[Ruling], page: Page) -> list[Ruling]:
     but a shaded band with light text (a dark header row) leaves rule-like runs of ink between
     and through its letters; its two edges are what count."""
     boxes = [w.bbox for w in page.words if w.bbox is not None and w.text.strip()]
+    clearance = SETTINGS.rulings.word_clearance
     out = []
     for r in rulings:
         if r.horizontal:
             y = (r.top + r.bottom) / 2
-            crossed = any(b[1] - WORD_CLEARANCE < y < b[3] + WORD_CLEARANCE and b[0] < r.x1 and b[2] > r.x0 for b in boxes)
+            crossed = any(b[1] - clearance < y < b[3] + clearance and b[0] < r.x1 and b[2] > r.x0 for b in boxes)
         else:
             x = (r.x0 + r.x1) / 2
             crossed = any(b[0] + 1 < x < b[2] - 1 and b[1] < r.bottom and b[3] > r.top for b in boxes)

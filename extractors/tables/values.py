@@ -9,11 +9,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-BULLET_CHARS = "•▪‣◦●○■□►▸-–—*➢✓§"
+from extractors.french import vocabulary as vocab
 
-MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
-          "novembre", "decembre", "janv", "fevr", "sept", "oct", "nov", "dec")
-SEASONS = ("hiver", "printemps", "ete", "automne")
+# A cell's leading bullet is dropped before its value is judged: typographic bullets and dashes,
+# "*" and the section sign "§" that lists of articles open on. No OCR look-alikes: a cell's "+"
+# or "°" is a value here.
+BULLET_CHARS = vocab.ROUND_BULLETS + vocab.POINTER_BULLETS + vocab.DASH_BULLETS + "*" + vocab.ARROW_CHECK_BULLETS + "§"
+
+# Matched against folded text (`fold`), so the folded names, and the abbreviations of date columns.
+MONTHS = tuple(vocab.fold_accents(name) for name in vocab.MONTH_NAMES) + vocab.MONTH_ABBREVIATIONS_FOLDED
+SEASONS = tuple(vocab.fold_accents(season) for season in vocab.SEASONS)
 WHEN_WORDS = (r"en continu|continu|en cours|annuellement|annuel(?:le)?|permanent(?:e)?|chaque annee|a determiner|"
               r"a venir|court terme|moyen terme|long terme|en permanence|ponctuel(?:lement)?|recurrent(?:e)?|"
               r"trimestriel(?:lement)?|mensuel(?:lement)?|tout au long de l'annee|des maintenant|immediat(?:ement)?")
