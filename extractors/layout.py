@@ -1,7 +1,8 @@
 """Geometry helpers shared by the PDF text-layer and OCR paths."""
 from __future__ import annotations
 
-from statistics import median
+import math
+from statistics import fmean, median
 from typing import Sequence
 
 from schemas import BBox, Line, Word
@@ -52,3 +53,23 @@ def words_to_lines(words: Sequence[Word]) -> list[Line]:
             )
         )
     return lines
+
+
+def baseline_skew(words: Sequence[Word], min_words: int, min_span: float, min_lines: int) -> float:
+    """Angle (radians, clockwise positive) of the text lines of a scan: the median slope of the
+    baselines of its lines holding at least `min_words` words of three characters or more spread
+    over `min_span` points; 0 when fewer than `min_lines` such lines."""
+    slopes = []
+    for line in words_to_lines(words):
+        boxes = [words[i].bbox for i in line.word_ids if len(words[i].text) >= 3 and words[i].bbox is not None]
+        if len(boxes) < min_words or boxes[-1][2] - boxes[0][0] < min_span:
+            continue
+        xs = [(b[0] + b[2]) / 2 for b in boxes]
+        ys = [b[3] for b in boxes]
+        mx, my = fmean(xs), fmean(ys)
+        den = sum((x - mx) ** 2 for x in xs)
+        if den > 0:
+            slopes.append(sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den)
+    if len(slopes) < min_lines:
+        return 0.0
+    return math.atan(median(slopes))

@@ -21,12 +21,11 @@ levels the rules by the same turn.
 from __future__ import annotations
 
 import math
-import statistics
 from typing import Sequence
 
 import numpy as np
 
-from extractors.layout import words_to_lines
+from extractors.layout import baseline_skew
 from extractors.ocr.settings import SETTINGS, RulingSettings
 from schemas import Word
 from schemas.table import Ruling
@@ -40,22 +39,10 @@ SKEW_MIN_LINES = 3
 
 
 def text_skew(words: Sequence[Word]) -> float:
-    """Angle (radians, clockwise positive) of the text lines of a scan, from word baselines."""
+    """Angle (radians, clockwise positive) of the text lines of a scan, from the baselines of the
+    words read with some confidence."""
     kept = [w for w in words if w.bbox is not None and (w.confidence is None or w.confidence >= SKEW_MIN_CONFIDENCE)]
-    slopes = []
-    for line in words_to_lines(kept):
-        boxes = [kept[i].bbox for i in line.word_ids if len(kept[i].text) >= 3]
-        if len(boxes) < SKEW_MIN_WORDS or boxes[-1][2] - boxes[0][0] < SKEW_MIN_SPAN:
-            continue
-        xs = [(b[0] + b[2]) / 2 for b in boxes]
-        ys = [b[3] for b in boxes]
-        mx, my = statistics.fmean(xs), statistics.fmean(ys)
-        den = sum((x - mx) ** 2 for x in xs)
-        if den > 0:
-            slopes.append(sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den)
-    if len(slopes) < SKEW_MIN_LINES:
-        return 0.0
-    return math.atan(statistics.median(slopes))
+    return baseline_skew(kept, SKEW_MIN_WORDS, SKEW_MIN_SPAN, SKEW_MIN_LINES)
 
 
 def rulings_of_scan(pixels: np.ndarray, dpi: float, words: Sequence[Word],

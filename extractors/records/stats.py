@@ -15,6 +15,7 @@ from typing import Optional
 
 from schemas.records import Provenance, StatRow, StatTable
 
+from extractors.layout import union_bbox
 from extractors.records.fields import clean_text, parse_number
 from extractors.records.units import Unit
 
@@ -170,7 +171,6 @@ def _table(units: list[Unit], start: int, stop: int, file: str) -> StatTable:
 
 def table_box(body: list[Unit]) -> Optional[tuple[float, float, float, float]]:
     """The box of a table's rows on its first page (its header row alone hid the rest)."""
-    boxes = [u.bbox for u in body if u.bbox is not None and u.page == body[0].page]
-    if body[0].bbox is None or not boxes:
-        return body[0].bbox
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    if body[0].bbox is None:
+        return None
+    return union_bbox([u.bbox for u in body if u.bbox is not None and u.page == body[0].page])

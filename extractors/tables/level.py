@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 import re
-import statistics
 
+from extractors.layout import baseline_skew
 from extractors.tables.settings import SETTINGS
 from schemas import Page, Word
 from schemas.table import Ruling, Table
@@ -53,22 +53,8 @@ def _speck(word: Word, words: list[Word]) -> bool:
 
 def skew_of(words: list[Word]) -> float:
     """Angle (radians, clockwise positive) of the text lines of a scan, from word baselines."""
-    from extractors.layout import words_to_lines
-
-    slopes = []
-    for line in words_to_lines(words):
-        boxes = [words[i].bbox for i in line.word_ids if len(words[i].text) >= 3 and words[i].bbox is not None]
-        if len(boxes) < SETTINGS.level.skew_line_words or boxes[-1][2] - boxes[0][0] < SETTINGS.level.skew_line_width:
-            continue
-        xs = [(b[0] + b[2]) / 2 for b in boxes]
-        ys = [b[3] for b in boxes]
-        mx, my = statistics.fmean(xs), statistics.fmean(ys)
-        den = sum((x - mx) ** 2 for x in xs)
-        if den > 0:
-            slopes.append(sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den)
-    if len(slopes) < SETTINGS.level.skew_lines:
-        return 0.0
-    return math.atan(statistics.median(slopes))
+    level = SETTINGS.level
+    return baseline_skew(words, level.skew_line_words, level.skew_line_width, level.skew_lines)
 
 
 def turn(x: float, y: float, angle: float) -> tuple[float, float]:
