@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from extractors.ocr.jobs import OcrJob, OcrResults, submit_ocr_jobs
 from extractors.options import IngestOptions
@@ -97,33 +97,28 @@ def file_to_document(path: str | Path, options: IngestOptions | None = None) -> 
 
 def add_tables(document: Document) -> Document:
     """Every table of the pages with word boxes, with the role of each column (`Document.tables`).
-
-    A failure here must not lose the pages already read: it is recorded as an error of the
-    tables stage and the document becomes partial.
-    """
+    A failure is recorded as an error of the tables stage (`with_stage_result`)."""
     from extractors.tables.stage import document_to_tables
-    from schemas import StageError
 
-    try:
-        return document.model_copy(update={"tables": document_to_tables(document)})
-    except Exception as e:  # a bug in the table reader; the pages are still worth having
-        error = StageError(stage="tables", message=f"{type(e).__name__}: {e}")
-        status = "partial" if document.status == "success" else document.status
-        return document.model_copy(update={"errors": [*document.errors, error], "status": status})
+    return with_stage_result(document, "tables", "tables", document_to_tables)
 
 
 def add_records(document: Document) -> Document:
-    """Measures, recommendations, announcements and stat tables from the (repaired) pages.
-
-    A failure here must not lose the pages already read: it is recorded as an error of the
-    records stage and the document becomes partial.
-    """
+    """Measures, recommendations, announcements, stat tables and statistics from the (repaired)
+    pages. A failure is recorded as an error of the records stage (`with_stage_result`)."""
     from extractors.records.stage import document_to_records
+
+    return with_stage_result(document, "records", "records", document_to_records)
+
+
+def with_stage_result(document: Document, stage: str, field: str, read: Callable[[Document], Any]) -> Document:
+    """The document with `field` set to what `read` makes of it. A failure here must not lose the
+    pages already read: it is recorded as an error of `stage` and the document becomes partial."""
     from schemas import StageError
 
     try:
-        return document.model_copy(update={"records": document_to_records(document)})
-    except Exception as e:  # a bug in a record reader; the pages are still worth having
-        error = StageError(stage="records", message=f"{type(e).__name__}: {e}")
+        return document.model_copy(update={field: read(document)})
+    except Exception as e:  # a bug in a reader; the pages are still worth having
+        error = StageError(stage=stage, message=f"{type(e).__name__}: {e}")
         status = "partial" if document.status == "success" else document.status
         return document.model_copy(update={"errors": [*document.errors, error], "status": status})
