@@ -15,7 +15,7 @@ everything it started (getrusage(RUSAGE_CHILDREN) of this script, which starts e
 waits for it); the 1-minute load average before each run is printed with it.
 
 * scans: the image-only corpus scans (55 pages at 300 ppi), or with `--files '/ABS/GLOB'` page
-  images (the real scans: `--files '/work/devdocs/scans/transcribed/*/*'`, notes and XML left
+  images (the real scans: `--files '../devdocs/scans/transcribed/*/*'`, notes and XML left
   out). bilan: `bilan batch DIR -o OUT --workers 2 --ocr auto` (default `--lang fra+eng`, and
   `--lang fra`), fresh OUT each run; bilan-cli: the same with BILAN_OCR_ENGINE=cli (the
   fallback engine). tesseract: the same pages (PDFs pre-rendered, not timed, with

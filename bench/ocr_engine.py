@@ -36,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-TRANSCRIBED = ROOT.parent.parent / "devdocs" / "scans" / "transcribed"
+TRANSCRIBED = ROOT.parent / "devdocs" / "scans" / "transcribed"  # beside the repository
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 
 

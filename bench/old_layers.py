@@ -1,7 +1,7 @@
 """SIMULATED old OCR text layers, made from real transcriptions of real scans.
 
 No real PDF with an old accent-stripped text layer could be found (see
-/work/devdocs/scans/oldlayers/README.md for every place searched). So the old-layer material is
+../devdocs/scans/oldlayers/README.md for every place searched). So the old-layer material is
 built honestly: the page image is a real scan, and its invisible text layer is the page's real hand
 transcription damaged the way early digitisation programmes damaged French (the examples in issue
 10 come from such a real layer: `eleve`, `franSais`, `tltat`, `grandplaisirque`, `5ooo`, `i9i9`).

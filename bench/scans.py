@@ -1,6 +1,6 @@
 """Real scanned French pages with hand transcriptions, for the OCR-language and repair benches.
 
-The pages are the 51 of /work/devdocs/scans/transcribed (4 sources; README.md and source.md there):
+The pages are the 51 of ../devdocs/scans/transcribed (beside the repository) (4 sources; README.md and source.md there):
 typewritten pages of HTR-United/tapuscorpus (the reserved folder was never taken), printed books of
 ksefil/NuBIS-OCR, the 1881 Imprimerie nationale report and a 1910 patent list (noisy transcription:
 speed only). They are not in the repository (size, image licences); `BILAN_SCANS` points elsewhere.
@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-SCANS = Path(os.environ.get("BILAN_SCANS", "/work/devdocs/scans/transcribed"))
+SCANS = Path(os.environ.get("BILAN_SCANS") or Path(__file__).resolve().parent.parent.parent / "devdocs" / "scans" / "transcribed")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 # The Argus transcription is a partly corrected OCR (README: several slips per column): timed, not scored.
 NOT_SCORED = ("argus_brevets1910",)

@@ -3,7 +3,7 @@
     .venv/bin/python bench/triage_damage.py
 
 For every page with >= 30 tokens of every clean real PDF at hand (../shared/datasets/real-pdfs,
-corpus/*.pdf, the real PDFs of /work/devdocs/{tables,prose}, the ICDAR 2013 set), of the seeds per 40
+corpus/*.pdf, the real PDFs of ../devdocs/{tables,prose} (the development material beside the repository), the ICDAR 2013 set), of the seeds per 40
 lines, and of the SIMULATED old layers of the 51 transcribed scans (bench/old_layers.py), prints the
 two measures triage decides on: the share of accent-needing words that lost their accent, and the
 share of tokens with lexicon damage (accents stripped, glued, digits for letters). Only French pages
@@ -27,6 +27,7 @@ from extractors.ingest.layer_damage import LayerDamage, measure_damage  # noqa: 
 from extractors.ingest.triage import MIN_TOKENS_FOR_DAMAGE, is_damaged, old_layer_verdict, page_text  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
+DEVDOCS = ROOT.parent / "devdocs"  # development material beside the repository (not in it)
 
 
 def row(damage: LayerDamage) -> tuple[float, float]:
@@ -37,7 +38,7 @@ def clean_pdf_pages():
     import pypdfium2 as pdfium
 
     pdfs = sorted((SHARED / "datasets" / "real-pdfs").glob("*.pdf")) + sorted((ROOT / "corpus").glob("*.pdf"))
-    pdfs += sorted(Path("/work/devdocs").glob("tables/**/*.pdf")) + sorted(Path("/work/devdocs").glob("prose/**/*.pdf"))
+    pdfs += sorted(DEVDOCS.glob("tables/**/*.pdf")) + sorted(DEVDOCS.glob("prose/**/*.pdf"))
     pdfs += sorted((SHARED / "datasets" / "icdar2013-tables").rglob("*.pdf"))
     for path in pdfs:
         if "legacy_ocr" in path.name:
