@@ -179,6 +179,44 @@ def test_truncated_image_is_corrupt(tmp_path):
         file_to_document(cut)
 
 
+def test_a_planned_image_is_decoded_once_unless_the_file_changes(tmp_path, monkeypatch):
+    """Planning decodes a one-frame image to check it and keeps the pixels for its OCR job, in the
+    same process; a file replaced in between is read again."""
+    from extractors.ingest.image import plan_image
+    from extractors.ocr import render as render_module
+
+    first, second = tmp_path / "first.png", tmp_path / "second.png"
+    Image.new("RGBA", (60, 40), (10, 20, 30, 255)).save(first)  # opaque alpha: dropped, not composited
+    Image.new("L", (50, 30), 200).save(second)
+    plan_image(first, IngestOptions())
+    opened = []
+    real_open = Image.open
+    monkeypatch.setattr(Image, "open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k))
+    pixels, grey, dpi, recorded = render_module.load_image_for_ocr(str(first), 0)
+    assert opened == [] and pixels.shape == (40, 60, 3) and tuple(pixels[0, 0]) == (10, 20, 30)
+    assert grey.shape == (40, 60)
+
+    monkeypatch.setattr(Image, "open", real_open)
+    plan_image(first, IngestOptions())
+    shutil.copyfile(second, first)  # another image under the same name
+    monkeypatch.setattr(Image, "open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k))
+    pixels, grey, _, _ = render_module.load_image_for_ocr(str(first), 0)
+    assert opened == [str(first)] and pixels.shape == (30, 50) and int(pixels[0, 0]) == 200
+
+
+def test_transparent_pixels_are_read_on_white_and_opaque_alpha_is_dropped(tmp_path):
+    from extractors.ocr.render import load_image_for_ocr
+
+    clear = tmp_path / "clear.png"
+    Image.new("RGBA", (20, 10), (0, 0, 0, 0)).save(clear)  # black, fully transparent
+    pixels, grey, _, _ = load_image_for_ocr(str(clear), 0)
+    assert int(grey.min()) == 255 and int(pixels.min()) == 255
+    solid = tmp_path / "solid.png"
+    Image.new("RGBA", (20, 10), (0, 0, 0, 255)).save(solid)
+    pixels, grey, _, _ = load_image_for_ocr(str(solid), 0)
+    assert int(grey.max()) == 0 and pixels.shape == (10, 20, 3)
+
+
 def declared_png(width: int, height: int) -> bytes:
     """A PNG whose header declares width×height but whose data is one row: opening is instant."""
     import zlib

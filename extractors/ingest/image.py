@@ -11,7 +11,7 @@ from extractors.layout import words_to_lines
 from extractors.ocr.engine import check_ocr_available
 from extractors.ocr.jobs import OcrJob, OcrResults, submit_ocr_jobs
 from extractors.progress import expect
-from extractors.ocr.render import frame_dpi
+from extractors.ocr.render import frame_dpi, keep_decoded
 from extractors.options import IngestOptions, check_page_count, parse_pages
 from extractors.ingest.source import make_source
 from schemas import Document, Page, Source, StageError
@@ -78,13 +78,16 @@ def frame_sizes(path: Path, image, options: IngestOptions) -> list[tuple[int, in
 def check_decodes(path: Path, image, frame_count: int) -> None:
     """Decode every frame once in this process, so truncation is a CorruptInput, not a page error.
 
-    Decoding costs a few percent of OCR time (~0.05 s a page); Pillow is lazy and a truncated
-    file would otherwise only fail in a worker, as a page error.
+    Pillow is lazy and a truncated file would otherwise only fail in a worker, as a page error. A
+    single frame, decoded, is kept for its OCR job (extractors.ocr.render.keep_decoded), so the
+    check costs nothing when the job runs in this process, as a one-page document's does.
     """
     try:
         for index in range(frame_count):
             image.seek(index)
             image.load()
+        if frame_count == 1:  # the OCR job of this frame will take it from there
+            keep_decoded(str(path), 0, image)
     except (OSError, EOFError, SyntaxError, ValueError) as e:
         raise CorruptInput(path, f"truncated or corrupt image (frame {index + 1}): {e}") from e
 

@@ -101,38 +101,79 @@ def load_image_frame(path: str, index: int) -> tuple[np.ndarray, float]:
     return grey, dpi
 
 
+# Planning an image file decodes every frame once, so that a truncated file fails as the
+# document's error, not as a page's (extractors.ingest.image.check_decodes); the OCR job then needs
+# the same frame, nearly always in the same process (a one-page document is read where it is
+# planned). Decoding a real scan costs ~0.05 CPU-s, 3 % of its OCR: planning keeps the last
+# single-frame file's pixels here (one slot, so at most one frame's memory), and the job takes them
+# if the file is still the same one (path, inode, size and modification time).
+_kept_frame: dict[tuple, tuple] = {}
+
+
+def file_identity(path: str, index: int) -> tuple:
+    import os
+
+    st = os.stat(path)
+    return (os.path.abspath(path), index, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def keep_decoded(path: str, index: int, image) -> None:
+    """Convert `image` (a Pillow image, its frame `index` decoded) for OCR and keep it for the next
+    load_image_for_ocr of that frame in this process."""
+    _kept_frame.clear()
+    _kept_frame[file_identity(path, index)] = frame_for_ocr(image)
+
+
 def load_image_for_ocr(path: str, index: int) -> tuple[np.ndarray, np.ndarray, float, bool]:
     """One image frame as Tesseract reads it best, its grey pixels (for ink measures), its dpi, and
-    whether the file records that dpi.
+    whether the file records that dpi (the frame planning kept, when it is this one)."""
+    from PIL import Image
+
+    if _kept_frame:
+        kept = _kept_frame.pop(file_identity(path, index), None)
+        _kept_frame.clear()
+        if kept is not None:
+            return kept
+    # image_to_document checked every frame's header against --max-pixels before queueing the
+    # job; Pillow's own guard (default ~89 Mpx warning) would only add noise here.
+    Image.MAX_IMAGE_PIXELS = None
+    with Image.open(path) as image:
+        image.seek(index)
+        return frame_for_ocr(image)
+
+
+def frame_for_ocr(frame) -> tuple[np.ndarray, np.ndarray, float, bool]:
+    """(pixels for Tesseract, grey pixels, dpi, dpi recorded?) of an open Pillow frame.
 
     Colour is kept for Tesseract: its own grey conversion and thresholding read real archive scans
     better than Pillow's grey (bench/README.md, "OCR language": 5% fewer word errors on 8 pages).
     """
     from PIL import Image
 
-    # image_to_document checked every frame's header against --max-pixels before queueing the
-    # job; Pillow's own guard (default ~89 Mpx warning) would only add noise here.
-    Image.MAX_IMAGE_PIXELS = None
-    with Image.open(path) as image:
-        image.seek(index)
-        dpi = frame_dpi(image)
-        recorded = recorded_dpi(image)
-        frame = image
-        if frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info:
-            # Transparent pixels are black underneath; text drawn on them would vanish.
-            rgba = frame.convert("RGBA")
-            frame = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-            frame.alpha_composite(rgba)
-        if frame.mode.startswith("I;16") or frame.mode == "I":
-            # 16-bit scans: scale to 8 bits instead of letting convert("L") clip at 255.
-            wide = np.asarray(frame, dtype=np.float64)
-            top = wide.max() or 1.0
-            grey = (wide * (255.0 / top)).astype(np.uint8)
-            return grey, grey, dpi, recorded
-        grey = np.asarray(frame.convert("L"))
-        if frame.mode in ("L", "1", "LA"):
-            return grey, grey, dpi, recorded
-        return np.asarray(frame.convert("RGB")), grey, dpi, recorded
+    dpi = frame_dpi(frame)
+    recorded = recorded_dpi(frame)
+    if (frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info) and not opaque(frame):
+        # Transparent pixels are black underneath; text drawn on them would vanish.
+        rgba = frame.convert("RGBA")
+        frame = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        frame.alpha_composite(rgba)
+    if frame.mode.startswith("I;16") or frame.mode == "I":
+        # 16-bit scans: scale to 8 bits instead of letting convert("L") clip at 255.
+        wide = np.asarray(frame, dtype=np.float64)
+        top = wide.max() or 1.0
+        grey = (wide * (255.0 / top)).astype(np.uint8)
+        return grey, grey, dpi, recorded
+    grey = np.asarray(frame.convert("L"))
+    if frame.mode in ("L", "1", "LA"):
+        return grey, grey, dpi, recorded
+    # an RGB frame as it is (convert("RGB") would copy it first)
+    return np.asarray(frame if frame.mode == "RGB" else frame.convert("RGB")), grey, dpi, recorded
+
+
+def opaque(frame) -> bool:
+    """Is every pixel of an RGBA or LA frame fully opaque? (Many scans saved as PNG carry an alpha
+    channel of 255 throughout: dropping it gives the composite on white for a tenth of the cost.)"""
+    return frame.mode in ("RGBA", "LA") and "transparency" not in frame.info and frame.getchannel("A").getextrema()[0] == 255
 
 
 def recorded_dpi(image) -> bool:

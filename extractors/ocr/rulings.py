@@ -100,35 +100,47 @@ def rulings_in_image(pixels: np.ndarray, dpi: float, angle: float,
     # Horizontal rules: each column shifted so that y' = y - x tan a is level. A run in the band at
     # y' from column x0 to x1, turned exactly: ty = y' cos a, tx = x / cos a + y' sin a.
     found = [(pos * c, first / c + pos * s, last / c + pos * s) for pos, first, last in level_runs(dark, t, 1, settings, scale)]
-    found = [f for f in found if not in_texture(dark, f, True, angle, scale, settings)]
+    found = [f for f, fill in zip(found, in_texture(dark, found, True, angle, scale, settings)) if not fill]
     for pos, first, last in merge_bands(found, step, settings):
         rulings.append(Ruling(x0=first, top=pos - 0.25, x1=last, bottom=pos + 0.25))
     # Vertical rules: each row shifted so that x' = x + y tan a is level; tx = x' cos a, ty = y / cos a - x' sin a.
     found = [(pos * c, first / c - pos * s, last / c - pos * s) for pos, first, last in level_runs(dark, -t, 0, settings, scale)]
-    found = [f for f in found if not in_texture(dark, f, False, angle, scale, settings)]
+    found = [f for f, fill in zip(found, in_texture(dark, found, False, angle, scale, settings)) if not fill]
     for pos, first, last in merge_bands(found, step, settings):
         rulings.append(Ruling(x0=pos - 0.25, top=first, x1=pos + 0.25, bottom=last))
     return rulings
 
 
-def in_texture(dark: np.ndarray, run: tuple[float, float, float], horizontal: bool, angle: float,
-               scale: float, settings: RulingSettings) -> bool:
-    """A run of ink inside a dithered or hatched fill (a grey header band scanned in black and
-    white): ink on both sides of it, all along, which a drawn rule does not have. `run` is
-    (position across, first, last along) in points, in the frame turned by `angle`."""
-    pos, first, last = (v / scale for v in run)
+TEXTURE_SAMPLES = 40  # points looked at along each side of a run
+
+
+def in_texture(dark: np.ndarray, runs: Sequence[tuple[float, float, float]], horizontal: bool, angle: float,
+               scale: float, settings: RulingSettings) -> np.ndarray:
+    """For each run of ink, is it inside a dithered or hatched fill (a grey header band scanned in
+    black and white)? Such a run has ink on both sides of it, all along, which a drawn rule does
+    not have. A run is (position across, first, last along) in points, in the frame turned by
+    `angle`. All runs at once (a page can have hundreds: dense print, pictures)."""
+    if not runs:
+        return np.zeros(0, dtype=bool)
+    pos, first, last = (np.array(column, dtype=float) / scale for column in zip(*runs))
+    # np.linspace(first, last, TEXTURE_SAMPLES) of every run, computed as linspace does
+    step = (last - first) / (TEXTURE_SAMPLES - 1)
+    along = np.arange(TEXTURE_SAMPLES, dtype=float)[None, :] * step[:, None] + first[:, None]
+    along[:, -1] = last
     c, s = math.cos(angle), math.sin(angle)
     h, w = dark.shape
-    t = np.linspace(first, last, 40)
     shares = []
     for side in (-settings.texture_side, settings.texture_side):
+        across = np.broadcast_to((pos + side)[:, None], along.shape)
         # (along, across) in the turned frame, back to image pixels
-        tx, ty = (t, np.full_like(t, pos + side)) if horizontal else (np.full_like(t, pos + side), t)
+        tx, ty = (along, across) if horizontal else (across, along)
         xi = np.rint(tx * c - ty * s).astype(np.int64)
         yi = np.rint(tx * s + ty * c).astype(np.int64)
         inside = (xi >= 0) & (xi < w) & (yi >= 0) & (yi < h)
-        shares.append(dark[yi[inside], xi[inside]].sum() / len(t))
-    return min(shares) > settings.texture
+        ink = np.zeros(along.shape, dtype=bool)
+        ink[inside] = dark[yi[inside], xi[inside]]
+        shares.append(ink.sum(axis=1) / TEXTURE_SAMPLES)
+    return np.minimum(shares[0], shares[1]) > settings.texture
 
 
 def level_runs(dark: np.ndarray, slope: float, along: int, settings: RulingSettings,
@@ -170,16 +182,30 @@ def level_runs(dark: np.ndarray, slope: float, along: int, settings: RulingSetti
         shift = min(covered, min_run + 1 - covered)
         reach = reach[:, :-shift] & reach[:, shift:]
         covered += shift
+    return long_runs(np.flatnonzero(reach.any(axis=1)), closed, bands, min_run, high, settings, scale)
+
+
+def long_runs(rows: np.ndarray, closed: np.ndarray, bands: np.ndarray, min_run: int, high: int,
+              settings: RulingSettings, scale: float) -> list[tuple[float, float, float]]:
+    """The runs of `closed` (bands, gaps closed) in `rows` at least `min_run` long and filled
+    `settings.filled` of the way in `bands`, in points. All rows at once: a page of dense print
+    has a few hundred bands with a long run."""
+    if not rows.size:
+        return []
+    padded = np.zeros((rows.size, closed.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = closed[rows]
+    steps = np.diff(padded, axis=1)
+    # row-major order: the n-th start of a row and its n-th end are one run
+    row, starts = np.nonzero(steps == 1)
+    ends = np.nonzero(steps == -1)[1] - 1
+    filled = np.zeros((rows.size, closed.shape[1] + 1), dtype=np.int64)
+    np.cumsum(bands[rows], axis=1, out=filled[:, 1:])
+    length = ends - starts
+    keep = (length >= min_run) & (filled[row, ends + 1] - filled[row, starts] >= settings.filled * length)
     found = []
-    for b in np.flatnonzero(reach.any(axis=1)):
-        line = np.concatenate(([0], closed[b].view(np.int8), [0]))
-        steps = np.diff(line)
-        starts, ends = np.flatnonzero(steps == 1), np.flatnonzero(steps == -1) - 1
-        filled = np.concatenate(([0], np.cumsum(bands[b])))
-        for x0, x1 in zip(starts, ends):
-            if x1 - x0 >= min_run and filled[x1 + 1] - filled[x0] >= settings.filled * (x1 - x0):
-                across = (b + 1) * settings.bin - high  # back to y - x slope (or x + y slope)
-                found.append((across * scale, x0 * scale, x1 * scale))
+    for r, x0, x1 in zip(row[keep], starts[keep], ends[keep]):
+        across = (int(rows[r]) + 1) * settings.bin - high  # back to y - x slope (or x + y slope)
+        found.append((across * scale, float(x0) * scale, float(x1) * scale))
     return found
 
 
