@@ -179,6 +179,21 @@ def test_rules_found_in_a_skewed_page_image():
     assert all(abs(g - 200 * 72 / 300) < 1.5 for g in gaps)
 
 
+def test_a_rule_drawn_double_is_one_rule():
+    from extractors.tables.stage import merge_double_rules
+    from schemas.table import Ruling
+
+    rules = [Ruling(x0=10, top=100.0, x1=300, bottom=100.5), Ruling(x0=12, top=101.5, x1=298, bottom=102.0),
+             Ruling(x0=10, top=200.0, x1=300, bottom=200.5),  # another row's rule
+             Ruling(x0=150, top=101.0, x1=150.5, bottom=300),  # a column's, across them
+             Ruling(x0=10, top=103.0, x1=60, bottom=103.5)]  # close, but along a sixth of their length
+    merged = merge_double_rules(rules)
+    assert len(merged) == 4
+    double = merged[0]
+    assert (double.x0, double.x1) == (10, 300) and (double.top + double.bottom) / 2 == pytest.approx(101.0)
+    assert merged[1].top == 103.0 and merged[2].top == 200.0 and not merged[3].horizontal
+
+
 # --- born-digital documents ----------------------------------------------------------------------
 
 

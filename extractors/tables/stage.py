@@ -8,6 +8,8 @@ its header and its cells (`extractors.tables.roles`), and a heading printed just
 """
 from __future__ import annotations
 
+import numpy as np
+
 from extractors.ocr.settings import SETTINGS as OCR_SETTINGS
 from extractors.tables.detect import merge_continued_tables, page_to_tables
 from extractors.tables.level import level_page, level_rulings, unlevel_table
@@ -49,24 +51,36 @@ def page_rulings(page: Page, level: Page, angle: float) -> list[Ruling]:
 def merge_double_rules(rulings: list[Ruling]) -> list[Ruling]:
     """Two parallel rules closer than `RulingSettings.double_rule_gap` along most of their length are
     one border drawn double (a register's ruled rows; a shaded band's two edges read as rules): one rule at
-    their middle, so no sliver row or column opens between them."""
+    their middle, so no sliver row or column opens between them. Each rule joins the first rule
+    kept so far that it doubles (numpy over those kept: a page of dense print or pictures can
+    have several hundred runs found as rules)."""
     tolerances = SETTINGS.rulings
     out: list[Ruling] = []
+    # what is compared, of each rule in `out`: orientation, position across, first and last along
+    horizontal = np.zeros(len(rulings), dtype=bool)
+    spans = np.zeros((len(rulings), 3))
     for r in sorted(rulings, key=lambda r: (not r.horizontal, r.top if r.horizontal else r.x0)):
-        at, lo, hi = ((r.top + r.bottom) / 2, r.x0, r.x1) if r.horizontal else ((r.x0 + r.x1) / 2, r.top, r.bottom)
-        for k, o in enumerate(out):
-            if o.horizontal != r.horizontal:
-                continue
-            o_at, o_lo, o_hi = ((o.top + o.bottom) / 2, o.x0, o.x1) if o.horizontal else ((o.x0 + o.x1) / 2, o.top, o.bottom)
-            overlap = min(hi, o_hi) - max(lo, o_lo)
-            if abs(at - o_at) <= tolerances.double_rule_gap and overlap >= tolerances.double_rule_overlap * max(hi - lo, o_hi - o_lo):
-                mid, lo2, hi2 = (at + o_at) / 2, min(lo, o_lo), max(hi, o_hi)
-                out[k] = (Ruling(x0=lo2, top=mid - 0.25, x1=hi2, bottom=mid + 0.25) if r.horizontal
-                          else Ruling(x0=mid - 0.25, top=lo2, x1=mid + 0.25, bottom=hi2))
-                break
+        at, lo, hi = rule_span(r)
+        kept = len(out)
+        o_at, o_lo, o_hi = spans[:kept, 0], spans[:kept, 1], spans[:kept, 2]
+        overlap = np.minimum(hi, o_hi) - np.maximum(lo, o_lo)
+        doubles = np.flatnonzero((horizontal[:kept] == r.horizontal) & (np.abs(at - o_at) <= tolerances.double_rule_gap)
+                                 & (overlap >= tolerances.double_rule_overlap * np.maximum(hi - lo, o_hi - o_lo)))
+        if doubles.size:
+            k = int(doubles[0])
+            mid, lo2, hi2 = (at + float(o_at[k])) / 2, min(lo, float(o_lo[k])), max(hi, float(o_hi[k]))
+            out[k] = (Ruling(x0=lo2, top=mid - 0.25, x1=hi2, bottom=mid + 0.25) if r.horizontal
+                      else Ruling(x0=mid - 0.25, top=lo2, x1=mid + 0.25, bottom=hi2))
         else:
+            k = kept
             out.append(r)
+        horizontal[k], spans[k] = out[k].horizontal, rule_span(out[k])
     return out
+
+
+def rule_span(r: Ruling) -> tuple[float, float, float]:
+    """(position across, first, last along) of a rule."""
+    return ((r.top + r.bottom) / 2, r.x0, r.x1) if r.horizontal else ((r.x0 + r.x1) / 2, r.top, r.bottom)
 
 
 def bridge_short_gaps(rulings: list[Ruling], page: Page) -> list[Ruling]:
