@@ -42,3 +42,22 @@ def write_atomic(path: str | Path, data: bytes | str, durable: bool = True) -> P
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(path, f"cannot write: {e.strerror or e}") from e
     return path
+
+
+def copy_atomic(source: str | Path, path: str | Path) -> Path:
+    """`path` as a copy of the file `source`, atomically: a hard link where the file system allows
+    one (no second write; files are only ever replaced whole, never changed in place), else the
+    bytes written again."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        os.link(source, tmp)
+        os.replace(tmp, path)
+        # rename() does nothing when both names are links to one file already (a resumed batch
+        # linking a document to the cache entry it came from): the temporary name is left over.
+        tmp.unlink(missing_ok=True)
+        return path
+    except OSError:
+        return write_atomic(path, Path(source).read_bytes())

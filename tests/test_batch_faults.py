@@ -9,6 +9,7 @@ import resource
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -101,6 +102,46 @@ def test_pool_fails_only_the_task_whose_worker_dies_or_runs_out_of_time():
     assert results["a"] == 1 and results["b"] == 2 and results["c"] == 3
     assert results["killed"] == TaskFault("the worker process reading it was killed by SIGABRT")
     assert results["stuck"] == TaskFault("stopped after 3 s (--timeout-per-doc)")
+
+
+def test_workers_do_not_run_the_main_script_again(tmp_path):
+    """A spawned worker runs its parent's main script again unless told otherwise; `bilan`'s is the
+    whole command line (~0.2 CPU-s a worker), so WorkerPool starts its workers without it."""
+    marks = tmp_path / "imported"
+    script = tmp_path / "main_script.py"
+    script.write_text(
+        "import os, sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        f"open({str(marks)!r}, 'a').write(__name__ + '\\n')\n"
+        "from extractors.batch.workers import WorkerPool\n"
+        "if __name__ == '__main__':\n"
+        "    with WorkerPool(1) as pool:\n"
+        "        while not pool.idle:\n"
+        "            pool.wait()\n"
+        "        pool.submit('pid', os.getpid, ())\n"
+        "        print(pool.wait())\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "('pid', " in done.stdout
+    assert marks.read_text().split() == ["__main__"]  # not "__mp_main__" too
+
+
+def test_copy_atomic_links_and_leaves_no_temporary(tmp_path, monkeypatch):
+    from extractors.atomic import copy_atomic, write_text_atomic
+
+    source = write_text_atomic(tmp_path / "a" / "doc.json", "{}")
+    target = copy_atomic(source, tmp_path / "b" / "doc.json")
+    assert target.read_text() == "{}" and os.path.samefile(source, target)
+    copy_atomic(target, source)  # both names one file already: rename() does nothing
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "b", "doc.json", "doc.json"]
+
+    def no_links(*args):
+        raise OSError(errno.EXDEV, "cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    copied = copy_atomic(source, tmp_path / "c" / "doc.json")
+    assert copied.read_text() == "{}" and not os.path.samefile(source, copied)
 
 
 def children(pid: int) -> list[int]:

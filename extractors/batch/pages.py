@@ -275,27 +275,46 @@ def run_inline(todo: list[Task], options_json: str) -> Iterator[tuple[Task, Done
         yield task, extract_one(task, options_json)
 
 
+def start_workers(options_json: str, workers: int, timeout: Optional[float] = None) -> WorkerPool:
+    """`workers` worker processes for run_local, warming up (imports, the lexicon: ~1 CPU-s) while
+    the caller does something else."""
+    return WorkerPool(workers, timeout, partial(prepare_worker, options_json))
+
+
 def run_local(todo: list[Task], options_json: str, workers: int, cache: Optional[PageCache] = None,
-              timeout: Optional[float] = None) -> Iterator[tuple[Task, Done]]:
+              timeout: Optional[float] = None, pool: Optional[WorkerPool] = None) -> Iterator[tuple[Task, Done]]:
     """The tasks of `todo` on `workers` worker processes (extractors.batch.workers): a worker that
     dies or a task past `timeout` seconds fails that document (or that page of a split scan), and
-    the batch goes on with a new worker."""
+    the batch goes on with a new worker. `pool`: workers already started (start_workers with the
+    same options), closed by the caller; otherwise they are started and closed here."""
     if not todo:  # everything came from the cache: no worker to start
         return
+    if pool is None:
+        with start_workers(options_json, workers, timeout) as pool:
+            yield from run_local(todo, options_json, workers, cache, timeout, pool)
+        return
     queue = WorkQueue(todo, options_json, cache)
-    warm_up = partial(prepare_worker, options_json)
-    with WorkerPool(workers, timeout, warm_up) as pool:
-        while queue or pool.busy:
-            while queue and pool.idle:
-                (function, *args), step = queue.pop()
-                pool.submit(step, function, tuple(args))
-            for step, result in pool.wait():
-                if isinstance(result, TaskFault):
-                    document = queue.fail(step, result.reason)
-                else:
-                    document = queue.settle(step, result)
-                if document is not None:
-                    yield document
+    while queue or pool.busy:
+        feed(queue, pool)
+        finished = []
+        for step, result in pool.wait():
+            if isinstance(result, TaskFault):
+                document = queue.fail(step, result.reason)
+            else:
+                document = queue.settle(step, result)
+            if document is not None:
+                finished.append(document)
+        # The caller writes each document (two files, one flushed to disk) before asking for
+        # the next: idle workers get their next task first.
+        feed(queue, pool)
+        yield from finished
+
+
+def feed(queue: WorkQueue, pool: WorkerPool) -> None:
+    """Give every idle worker a task, while there are tasks."""
+    while queue and pool.idle:
+        (function, *args), step = queue.pop()
+        pool.submit(step, function, tuple(args))
 
 
 # --- Scheduling on Dask ----------------------------------------------------------------------------

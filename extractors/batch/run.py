@@ -20,17 +20,23 @@ from __future__ import annotations
 import errno
 import fnmatch
 import hashlib
+import importlib
 import json
 import os
+import re
 import stat
+import threading
 import time
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from extractors.atomic import write_text_atomic
-from extractors.batch.pages import Done, as_done, document_text, failed_document, run_dask, run_inline, run_local
+from extractors.atomic import copy_atomic, write_text_atomic
+from extractors.batch.pages import (Done, as_done, document_text, failed_document, run_dask, run_inline, run_local,
+                                    start_workers)
+from extractors.batch.workers import WorkerPool
 from extractors.batch.provenance import environment, settings_digest
 from extractors.batch.tasks import Task
 from extractors.errors import InputNotFound, OutputError, UnsupportedInput
@@ -196,9 +202,9 @@ def cache_path(out_dir: Path, task: Task, key: str) -> Path:
 def store(out_dir: Path, task: Task, key: str, result: Done, options: Optional[IngestOptions] = None) -> Outcome:
     if options is not None:
         result = within_output_limit(task, result, options)
-    write_text_atomic(document_json_path(out_dir, task.doc_id), result.text)
+    written = write_text_atomic(document_json_path(out_dir, task.doc_id), result.text)
     if result.cacheable:
-        write_text_atomic(cache_path(out_dir, task, key), result.text)
+        copy_atomic(written, cache_path(out_dir, task, key))
     return Outcome(task.doc_id, result.status, result.pages, result.reason, cached=False,
                    reused_pages=result.page_pids.count(0))
 
@@ -243,12 +249,16 @@ def from_cache(out_dir: Path, task: Task, key: str) -> Optional[Outcome]:
         fields = json.loads(text)  # plain JSON: only what the outcome needs, no Document held
         reason = next((e["message"] for e in fields["errors"] if e["level"] == "error"), "")
         outcome = Outcome(task.doc_id, fields["status"], len(fields["pages"]), reason, cached=True)
-        if fields["source"]["path"] != task.path:  # same bytes met under another name (rare)
+        renamed = fields["source"]["path"] != task.path  # same bytes met under another name (rare)
+        if renamed:
             text = document_text(Document.model_validate_json(text), task.path)
     except (ValueError, KeyError, TypeError):  # unreadable cache entry: extract again
         path.unlink(missing_ok=True)
         return None
-    write_text_atomic(document_json_path(out_dir, task.doc_id), text)
+    if renamed:
+        write_text_atomic(document_json_path(out_dir, task.doc_id), text)
+    else:
+        copy_atomic(path, document_json_path(out_dir, task.doc_id))
     return outcome
 
 
@@ -342,20 +352,35 @@ class BatchRun:
     scheduler: Optional[str]
     timeout: Optional[float]
 
-    def results(self, todo: list[Task], key: str):
+    def worker_options(self) -> str:
         # Inside a worker, OCR runs inline: parallelism comes from the tasks (documents and pages).
-        options_json = self.options.model_copy(update={"workers": 1}).model_dump_json()
+        return self.options.model_copy(update={"workers": 1}).model_dump_json()
+
+    def start_workers(self) -> Optional[WorkerPool]:
+        """The local executor's workers, started first thing: they warm up (~1 s) while this
+        process looks for the files, hashes them and checks the cache."""
+        if self.executor != "local":
+            return None
+        return start_workers(self.worker_options(), self.workers, self.timeout)
+
+    def results(self, todo: list[Task], key: str, pool: Optional[WorkerPool]):
+        options_json = self.worker_options()
         if self.executor == "dask":
             return run_dask(todo, options_json, self.scheduler)
         if self.executor == "inline":
             return run_inline(todo, options_json)
         pages = PageCache(self.out_dir / CACHE_DIR / PAGES_DIR, key)
-        return run_local(todo, options_json, self.workers, pages, self.timeout)
+        return run_local(todo, options_json, self.workers, pages, self.timeout, pool)
 
     def extract_all(self, abort_on_error, exclude, on_progress, on_start) -> Summary:
-        from extractors.batch.dataset import write_dataset
-        from extractors.batch.tables import run_row
+        pool = self.start_workers()
+        try:
+            return self.extract_with(pool, abort_on_error, exclude, on_progress, on_start)
+        finally:
+            if pool is not None:
+                pool.close()
 
+    def extract_with(self, pool, abort_on_error, exclude, on_progress, on_start) -> Summary:
         out_dir = self.out_dir
         facts = environment(self.options)
         key = settings_digest(facts)
@@ -378,8 +403,10 @@ class BatchRun:
         todo, copies = split_copies(todo)
         todo.sort(key=lambda t: (-t.size, t.doc_id))  # largest first: a shorter tail on the last worker
         pages = PageCache(out_dir / CACHE_DIR / PAGES_DIR, key)
-        with closing(self.results(todo, key)) as results:
+        with closing(self.results(todo, key, pool)) as results:
+            preloads = Preloads()
             for task, result in results:
+                preloads.seen(result.text)
                 outcomes = [store(out_dir, task, key, result, self.options)]
                 pages.forget(task.sha256)  # written: the document cache covers its pages now
                 # files with the same bytes are read once; each copy gets the document under its own name
@@ -393,10 +420,60 @@ class BatchRun:
                     break
         if not summary.aborted:
             pages.clear()  # every document is done: no page waits for one
+        if pool is not None:
+            pool.close()  # idle now: their memory back before the dataset is built
+        from extractors.batch.dataset import write_dataset
+        from extractors.batch.tables import run_row
+
         run = run_row(facts, key, len(summary.outcomes))
         write_dataset([(o.doc_id, document_json_path(out_dir, o.doc_id)) for o in summary.outcomes], out_dir, run)
         summary.outcomes.sort(key=lambda o: o.doc_id)
         return summary
+
+
+# What writing the dataset imports (pyarrow, DuckDB: ~0.35 CPU-s): imported while the workers
+# read, instead of after the last document, when one core would be left idle.
+DATASET_MODULES = ("extractors.batch.dataset", "extractors.batch.tables")
+# A line of a table cell ending with a word cut by a hyphen, as a document's JSON writes it: that
+# cell's CSV joins the word again with the French lexicon's help (extractors.tables.compare.flat),
+# which this process would otherwise load after the last document (~0.4 CPU-s).
+CUT_LINE_IN_JSON = re.compile(r"[^\W\d_]-\\n[^\W\d_]")
+
+
+def in_background(*steps: Callable[[], object]) -> None:
+    """Run `steps` on a daemon thread, to have their work done when the main thread needs it (an
+    import waits for the same import running there, under the import lock; a step that fails stops
+    the thread, and fails again, with its message, where it is needed)."""
+    def run() -> None:
+        for step in steps:
+            try:
+                step()
+            except Exception:
+                return
+
+    threading.Thread(target=run, name="bilan-preload", daemon=True).start()
+
+
+@dataclass
+class Preloads:
+    """What the end of the batch needs, loaded in the background once the workers are reading."""
+
+    dataset: bool = False
+    lexicon: bool = False
+
+    def seen(self, document_json: str) -> None:
+        if not self.dataset:
+            self.dataset = True
+            in_background(*(partial(importlib.import_module, name) for name in DATASET_MODULES))
+        if not self.lexicon and CUT_LINE_IN_JSON.search(document_json):
+            self.lexicon = True
+            in_background(lexicon_for_csv)
+
+
+def lexicon_for_csv() -> None:
+    from extractors.french.lexicon import load_lexicon
+
+    load_lexicon()
 
 
 def store_unreadable(out_dir: Path, entry: Unreadable) -> Outcome:

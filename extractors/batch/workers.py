@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -51,6 +52,24 @@ def interrupts_held() -> Iterator[None]:
             previous[caught[0]](caught[0], None)
         elif caught and previous[caught[0]] == signal.SIG_DFL:
             os.kill(os.getpid(), caught[0])  # what it would have done: end the process
+
+
+@contextmanager
+def main_script_hidden() -> Iterator[None]:
+    """A spawned process runs the parent's main script again (as `__mp_main__`) unless that has no
+    file: for `bilan`, its console script, which imports the whole command line (typer and the
+    rest, ~0.2 CPU-s a worker) for nothing. Workers need nothing from it (their functions live in
+    modules), so the file is hidden while a worker starts."""
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None or not hasattr(main, "__file__"):
+        yield  # started with -m (the child imports the module by name) or no script at all
+        return
+    path = main.__file__
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
 
 
 @dataclass(frozen=True)
@@ -124,7 +143,7 @@ class WorkerPool:
         ours, theirs = self.context.Pipe()
         process = self.context.Process(target=worker_main, args=(theirs, os.getpid(), self.warm_up), daemon=True,
                                        name="bilan-worker")
-        with interrupts_held():
+        with interrupts_held(), main_script_hidden():
             process.start()
         theirs.close()
         return Worker(process, ours)
@@ -209,18 +228,19 @@ class WorkerPool:
         self.workers[self.workers.index(worker)] = self._start()
 
     def close(self) -> None:
-        """Idle workers are asked to stop; busy ones (an interrupted run) are killed."""
-        for worker in self.workers:
-            if worker.step is None:
-                try:
-                    worker.connection.send(None)
-                except OSError:
-                    pass
+        """Idle workers are asked to stop; busy ones (an interrupted run) and those still starting
+        (a batch with nothing to do) are killed."""
+        stopping = [w for w in self.workers if w.ready and w.step is None]
+        for worker in stopping:
+            try:
+                worker.connection.send(None)
+            except OSError:
+                pass
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         for worker in self.workers:
-            if worker.step is None:
+            if worker in stopping:
                 worker.process.join(max(0.0, deadline - time.monotonic()))
-            worker.kill()
+            worker.kill()  # a worker still starting has nothing to lose
         self.workers = []
 
     def __enter__(self) -> "WorkerPool":

@@ -334,11 +334,11 @@ def cache_dir() -> Path:
 
 
 def cache_key(dic: Path, aff: Path) -> str:
+    # The installed version, read from its metadata: importing wordfreq (only a build needs it)
+    # costs 0.26 CPU-s, paid by every process that loads the lexicon.
     try:
-        import wordfreq
-
-        wf = getattr(wordfreq, "__version__", None) or _dist_version("wordfreq")
-    except ImportError as e:
+        wf = _dist_version("wordfreq")
+    except ImportError as e:  # importlib.metadata.PackageNotFoundError is an ImportError
         raise LexiconUnavailable(None, "the Python package wordfreq is missing (pip install wordfreq)") from e
     stamp = "-".join(str(int(p.stat().st_size)) for p in (dic, aff))
     py = f"py{sys.version_info[0]}{sys.version_info[1]}"  # marshal's format follows the Python version
