@@ -1,6 +1,6 @@
 """`bilan batch` throughput and memory, side by side with the practical limits.
 
-    .venv/bin/python bench/batch_bench.py scans   [--repeats 3] [--files 'corpus/*_scan.pdf'] [--contenders ...] [--base REF]
+    .venv/bin/python bench/batch_bench.py scans   [--repeats 3] [--files 'corpus/*_scan.pdf'] [--copies 1] [--contenders ...] [--base REF]
     .venv/bin/python bench/batch_bench.py digital [--repeats 5] [--copies 3] [--no-diagnostic]
     .venv/bin/python bench/batch_bench.py memory  [--digital-sets 11] [--scan-sets 1] [--timeline] [--pool-fix]
     .venv/bin/python bench/batch_bench.py profile [--pdf corpus/002_plan.pdf] [--top 30]
@@ -191,7 +191,8 @@ def pdf_pages(path: Path) -> int:
 
 def copy_marked(source: Path, target: Path, mark: str) -> None:
     """A copy whose bytes differ from every other copy: a PDF comment line after %%EOF (still a
-    valid PDF: readers look for the last startxref), a last line for text files."""
+    valid PDF: readers look for the last startxref), a last line for text files, bytes after the
+    end of an image (JPEG and PNG decoders stop at the image's end marker)."""
     data = source.read_bytes()
     if source.suffix.lower() == ".pdf":
         data += b"\n%" + mark.encode() + b"\n"
@@ -295,20 +296,26 @@ def scans(args) -> None:
     try:
         inputs = work / "in"
         inputs.mkdir()
-        for path in files:
-            shutil.copyfile(path, inputs / path.name)
+        if args.copies == 1:
+            for path in files:
+                shutil.copyfile(path, inputs / path.name)
+        else:  # a longer batch: every file N times, each copy's bytes made different (copy_marked)
+            for copy in range(args.copies):
+                for path in files:
+                    copy_marked(path, inputs / f"c{copy}_{path.name}", f"bilan-bench-{copy}")
+        copies = sorted(inputs.iterdir())
         if images:  # every contender reads the image files themselves
-            pngs = sorted(inputs / p.name for p in files)
+            pngs = copies
             pages = len(pngs)
         else:
             pngs_dir = work / "png"
             pngs_dir.mkdir()
-            for path in files:  # not timed
+            for path in copies:  # not timed
                 subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", str(path), str(pngs_dir / path.stem)], check=True)
             pngs = sorted(pngs_dir.glob("*.png"))
-            pages = sum(pdf_pages(p) for p in files)
+            pages = sum(pdf_pages(p) for p in copies)
             assert len(pngs) == pages, (len(pngs), pages)
-        print(f"{len(files)} files, {pages} pages: {', '.join(p.name for p in files)}; workers {workers}; "
+        print(f"{len(copies)} files ({args.copies} x {len(files)}), {pages} pages: {', '.join(p.name for p in files)}; workers {workers}; "
               f"bilan {bilan_command()[0]}; load1 {load1():.2f}", flush=True)
 
         base_env = base_checkout(args.base, work / "base") if "bilan-base" in contenders else None
@@ -778,6 +785,7 @@ def main() -> None:
     p.add_argument("--files", default="corpus/*_scan.pdf", help="glob, relative to the repository (default: all 5 corpus scans, 55 pages)")
     p.add_argument("--contenders", nargs="*", choices=SCAN_CONTENDERS)
     p.add_argument("--base", default="HEAD", help="git revision run as the bilan-base contender")
+    p.add_argument("--copies", type=int, default=1, help="a longer batch: every file this many times, each copy's bytes different")
     p.set_defaults(run=scans)
     p = sub.add_parser("digital", help="born-digital PDFs: bilan batch vs pdfplumber extract_words")
     p.add_argument("--copies", type=int, default=3, help="copies of the 10-file set (92 pages each)")
