@@ -252,11 +252,12 @@ class WorkQueue:
 
 def prepare_worker(options_json: str) -> None:
     """What every document needs, loaded when a worker starts, so that the time limit of a task
-    counts its own work: the pipeline's modules and, when repair is on, the French lexicon."""
+    counts its own work: the pipeline's modules and, when repair is on, the French lexicon. The
+    HTML reader (BeautifulSoup, 0.09 CPU-s) is left to the first web page: most batches have none."""
     import importlib
 
-    for module in ("extractors.pipeline", "extractors.ingest.pdf", "extractors.ingest.image", "extractors.ingest.html",
-                   "extractors.ingest.text", "extractors.repair.stage", "extractors.records.stage"):
+    for module in ("extractors.pipeline", "extractors.ingest.pdf", "extractors.ingest.image", "extractors.ingest.text",
+                   "extractors.repair.stage", "extractors.tables.stage", "extractors.records.stage"):
         importlib.import_module(module)
     if IngestOptions.model_validate_json(options_json).repair:
         from extractors.errors import LexiconUnavailable
