@@ -60,4 +60,9 @@ def copy_atomic(source: str | Path, path: str | Path) -> Path:
         tmp.unlink(missing_ok=True)
         return path
     except OSError:
-        return write_atomic(path, Path(source).read_bytes())
+        pass  # no hard links here (another file system, FAT, some network shares)
+    try:
+        data = Path(source).read_bytes()
+    except OSError as e:
+        raise OutputError(path, f"cannot copy {source}: {e.strerror or e}") from e
+    return write_atomic(path, data)

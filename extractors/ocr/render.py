@@ -2,6 +2,7 @@
 8-bit grayscale pixels, and turned a quarter at a time."""
 from __future__ import annotations
 
+import os
 from typing import Optional
 
 import numpy as np
@@ -111,8 +112,6 @@ _kept_frame: dict[tuple, tuple] = {}
 
 
 def file_identity(path: str, index: int) -> tuple:
-    import os
-
     st = os.stat(path)
     return (os.path.abspath(path), index, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 

@@ -104,15 +104,9 @@ def bridge_short_gaps(rulings: list[Ruling], page: Page) -> list[Ruling]:
             out.append(r)  # rows are often shorter than a rule the search can see: a vertical
             continue       # rule missing across one is more likely not drawn (a bar) than not seen
         across = [c for c in rulings if c.horizontal != r.horizontal]
-        lo, hi = (r.x0, r.x1) if r.horizontal else (r.top, r.bottom)
-        at = (r.top + r.bottom) / 2 if r.horizontal else (r.x0 + r.x1) / 2
-
-        def crossing(c: Ruling) -> tuple[float, float, float]:
-            if r.horizontal:
-                return (c.x0 + c.x1) / 2, c.top, c.bottom
-            return (c.top + c.bottom) / 2, c.x0, c.x1
-
-        stops = sorted(pos for pos, a, b in map(crossing, across) if a - 2 <= at <= b + 2)
+        at, lo, hi = rule_span(r)
+        # where each rule across it stands along it, and its extent across
+        stops = sorted(pos for pos, a, b in map(rule_span, across) if a - 2 <= at <= b + 2)
         further = [pos for pos in stops if lo - MIN_RULE <= pos < lo - 3 and clear(pos, lo, at, r.horizontal)]
         lo = min(further) if further else lo
         further = [pos for pos in stops if hi + 3 < pos <= hi + MIN_RULE and clear(hi, pos, at, r.horizontal)]
